@@ -1,0 +1,74 @@
+"""Mini-batches of token ids: seeded order, grouped by length, padding trimmed.
+
+Both training and prediction cut their batches here. Trimming the columns that
+are padding in every row of a batch is exact (the model masks padding), and
+grouping texts of similar length into one batch makes most of the padding
+trimmable: on IMDB, where reviews run from 10 to over 2,000 words, it removes most
+of the time steps a fixed-width batch would compute.
+"""
+
+import numpy as np
+
+# Batch widths are rounded up to a multiple of this, so that a compiled backend
+# (XLA, JAX) sees a few distinct shapes instead of one per batch.
+WIDTH_STEP = 16
+
+# Training batches are grouped by length within pools of this many batches, so
+# that the batch order still varies from epoch to epoch.
+POOL_BATCHES = 50
+
+
+def sequence_lengths(X):
+    """Number of real (non-padding) tokens in each row of ``X``."""
+    return np.count_nonzero(X, axis=1)
+
+
+def trim_padding(X):
+    """Drop the columns at either end that are padding (0) in every row.
+
+    The width kept is rounded up to a multiple of :data:`WIDTH_STEP` (never past
+    the full width) and is at least 1, so that a batch of empty texts still has
+    a shape the model accepts.
+    """
+    n_columns = X.shape[1]
+    used = np.flatnonzero(X.any(axis=0))
+    if used.size == 0:
+        return X[:, :1]
+    first, stop = int(used[0]), int(used[-1]) + 1
+    width = min(n_columns, -(-(stop - first) // WIDTH_STEP) * WIDTH_STEP)
+    first = min(first, n_columns - width)
+    return X[:, first : first + width]
+
+
+def training_batches(lengths, batch_size, rng):
+    """Index arrays of one epoch's batches, in a random, length-grouped order.
+
+    Parameters
+    ----------
+    lengths : ndarray of shape (n_samples,)
+        Real length of every training text.
+    batch_size : int
+        Texts per batch; the last batch of a pool may be smaller.
+    rng : numpy.random.Generator
+        Source of the epoch's order.
+
+    Returns
+    -------
+    batches : list of ndarray
+        Row indices of each batch.
+    """
+    order = rng.permutation(len(lengths))
+    pool_size = batch_size * POOL_BATCHES
+    batches = []
+    for start in range(0, len(order), pool_size):
+        pool = order[start : start + pool_size]
+        # A stable sort keeps the random order among texts of equal length.
+        pool = pool[np.argsort(lengths[pool], kind="stable")]
+        batches.extend(np.array_split(pool, range(batch_size, len(pool), batch_size)))
+    return [batches[i] for i in rng.permutation(len(batches))]
+
+
+def inference_batches(lengths, batch_size):
+    """Index arrays of batches for prediction, each holding texts of like length."""
+    order = np.argsort(lengths, kind="stable")
+    return np.array_split(order, range(batch_size, len(order), batch_size))

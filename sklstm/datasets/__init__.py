@@ -1,0 +1,29 @@
+"""Public text-classification datasets, read from a local data home.
+
+Each loader returns a scikit-learn :class:`~sklearn.utils.Bunch` (or
+``(data, target)`` with ``return_X_y=True``) whose ``data`` is a list of raw
+texts, ready for :class:`sklstm.tokenizer.KerasTokenizerTransformer`. The
+files live in the data home (see :func:`get_data_home`) as
+``<name>/<name>.csv.gz``, gzip CSVs with columns ``text,label[,split]`` (AG
+News has one file per split); a missing file is downloaded from the original
+distribution, verified and converted on first use.
+
+- :func:`load_sms_spam`: SMS Spam Collection, 5,574 messages, ham or spam;
+- :func:`load_imdb`: IMDB movie reviews, 50,000, negative or positive;
+- :func:`load_20newsgroups`: 20 Newsgroups (bydate), 18,846 posts, 20 groups;
+- :func:`load_ag_news`: AG News, 127,600 articles, 4 topics.
+"""
+
+from sklstm.datasets._ag_news import load_ag_news
+from sklstm.datasets._base import get_data_home
+from sklstm.datasets._imdb import load_imdb
+from sklstm.datasets._sms_spam import load_sms_spam
+from sklstm.datasets._twenty_newsgroups import load_20newsgroups
+
+__all__ = [
+    "get_data_home",
+    "load_20newsgroups",
+    "load_ag_news",
+    "load_imdb",
+    "load_sms_spam",
+]

@@ -1,0 +1,365 @@
+"""The data home and what every dataset loader shares.
+
+A data home holds one gzip CSV per dataset (``<name>/<name>.csv.gz``, UTF-8,
+header ``text,label`` plus ``split`` where the dataset has an official split).
+When a file is missing, the loader downloads the original distribution file,
+converts it into that layout, checks it against the published figures and
+only then moves it into place, so a data home never holds a partial file.
+"""
+
+import csv
+import gzip
+import hashlib
+import http.client
+import io
+import logging
+import os
+import shutil
+import tarfile
+import uuid
+import zipfile
+import zlib
+from collections import Counter
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.error import URLError
+from urllib.request import urlopen
+
+import pandas as pd
+from sklearn.utils import Bunch, check_random_state
+
+__all__ = ["get_data_home"]
+
+DATA_HOME_ENV = "SKLSTM_DATA"
+_DEFAULT_DATA_HOME = "~/sklstm_data"
+
+# Seconds without a byte from the server before a download gives up.
+_TIMEOUT_S = 60
+_CHUNK_BYTES = 1 << 20
+
+# What reading a truncated or foreign file raises, from the archive formats
+# down to the text decoding and the converters' own checks.
+_CORRUPT_FILE_ERRORS = (
+    OSError,
+    EOFError,
+    ValueError,
+    KeyError,
+    csv.Error,
+    tarfile.TarError,
+    zipfile.BadZipFile,
+    zlib.error,
+)
+# What a failed download raises: no route, refused, timed out, HTTP error,
+# or a connection dropped half way.
+_DOWNLOAD_ERRORS = (URLError, TimeoutError, ConnectionError, http.client.HTTPException)
+
+_SPLIT_ORDER = {"train": 0, "test": 1}
+
+_logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class _DataFile:
+    """One CSV of the data home and the public file it is converted from.
+
+    Parameters
+    ----------
+    path : str
+        Location inside the data home, with ``/`` separators.
+    title : str
+        The dataset's name in messages.
+    splits : tuple of str
+        Values of the file's ``split`` column; empty when it has none.
+    url : str
+        Where the original distribution file is downloaded from.
+    archive_name : str
+        The name under which a copy of that file, saved by hand next to
+        ``path``, is converted instead of downloading it.
+    sha256 : str or None
+        Checksum of the distribution file; None skips the check.
+    convert : callable
+        Maps the distribution file's path to the DataFrame written at ``path``.
+    class_counts : mapping
+        Published rows per label, or per ``(split, label)`` when the file has
+        a split column; the converted data must match it exactly.
+    """
+
+    path: str
+    title: str
+    splits: tuple[str, ...]
+    url: str
+    archive_name: str
+    sha256: str | None
+    convert: Callable[[Path], pd.DataFrame]
+    class_counts: Mapping[Hashable, int]
+
+    @property
+    def columns(self):
+        return ("text", "label", "split") if self.splits else ("text", "label")
+
+
+def get_data_home(data_home=None):
+    """Return the folder the dataset loaders read from and download into.
+
+    The folder is, in order of precedence: ``data_home`` when given, the
+    ``SKLSTM_DATA`` environment variable when set and not empty, else
+    ``~/sklstm_data``. A leading ``~`` is expanded to the user's home. The
+    folder is not created here; a loader creates it when it first downloads.
+
+    Parameters
+    ----------
+    data_home : str or path-like, default=None
+        An explicit data home, which takes precedence over the environment.
+
+    Returns
+    -------
+    pathlib.Path
+        The data home. Each dataset lives in ``<data_home>/<name>/``.
+
+    See Also
+    --------
+    load_sms_spam : A loader that reads, or downloads into, the data home.
+
+    Examples
+    --------
+    >>> from sklstm.datasets import get_data_home
+    >>> get_data_home("/srv/sklstm_data").name
+    'sklstm_data'
+    >>> get_data_home("~/data") == get_data_home("~/data").expanduser()
+    True
+    """
+    if data_home is None:
+        data_home = os.environ.get(DATA_HOME_ENV) or _DEFAULT_DATA_HOME
+    return Path(data_home).expanduser()
+
+
+def _sha256(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        while chunk := file.read(_CHUNK_BYTES):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _class_counts(frame):
+    """Rows per label, or per (split, label) when the frame has a split."""
+    if "split" in frame:
+        return Counter(zip(frame["split"], frame["label"], strict=True))
+    return Counter(frame["label"])
+
+
+def _temporary_path(path):
+    """A fresh hidden name beside ``path``, so a rename onto it is atomic."""
+    return path.with_name(f".{path.name}.{uuid.uuid4().hex}.part")
+
+
+def _fetch(url, directory):
+    """Download ``url`` into a new temporary file in ``directory``.
+
+    Returns the file's path; the caller deletes it. Nothing is left behind
+    when the download fails.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    path = _temporary_path(directory / "download")
+    _logger.info("Downloading %s to %s", url, directory)
+    try:
+        with urlopen(url, timeout=_TIMEOUT_S) as response, open(path, "xb") as file:
+            shutil.copyfileobj(response, file, _CHUNK_BYTES)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _write_csv_gz(frame, path):
+    """Write ``frame`` as a gzip CSV at ``path`` through a temporary file.
+
+    The gzip header carries no name and no time, so the same data always
+    gives the same bytes.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    part = _temporary_path(path)
+    try:
+        with (
+            open(part, "xb") as raw,
+            gzip.GzipFile("", "wb", compresslevel=9, fileobj=raw, mtime=0) as zipped,
+            io.TextIOWrapper(zipped, encoding="utf-8", newline="") as text,
+        ):
+            frame.to_csv(text, index=False, lineterminator="\n")
+        os.replace(part, path)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+
+
+def _read_csv_gz(path):
+    """The CSV as strings; ``keep_default_na=False`` keeps texts like "NA"."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def _how_to_get(data_file, path):
+    """The two ways to fill a missing data file by hand, as a sentence."""
+    columns = ",".join(data_file.columns)
+    return (
+        f"Put the converted file at {path} (a gzip CSV in UTF-8 with columns "
+        f"{columns}), or download {data_file.url} and save it as "
+        f"{path.parent / data_file.archive_name}: the next call converts it. "
+        f"To read another data home, pass data_home= or set {DATA_HOME_ENV}."
+    )
+
+
+def _verified_frame(data_file, source, origin):
+    """Convert the distribution file and check it; raise OSError if it is off.
+
+    ``origin`` names the file in messages.
+    """
+    if data_file.sha256 is not None:
+        checksum = _sha256(source)
+        if checksum != data_file.sha256:
+            raise OSError(
+                f"{origin} has SHA-256 {checksum}, not the published "
+                f"{data_file.sha256}: it is corrupt or not the original file."
+            )
+    try:
+        frame = data_file.convert(source)
+    except _CORRUPT_FILE_ERRORS as exc:
+        raise OSError(
+            f"{origin} could not be read as {data_file.title} data ({exc})."
+        ) from exc
+    counts = dict(_class_counts(frame))
+    if counts != dict(data_file.class_counts):
+        raise OSError(
+            f"{origin} does not hold the published {data_file.title} data: "
+            f"expected rows per class {dict(data_file.class_counts)}, found {counts}."
+        )
+    return frame
+
+
+def _convert_into_place(data_file, source, path, origin):
+    """Write the verified conversion of ``source`` at ``path``."""
+    try:
+        frame = _verified_frame(data_file, source, origin)
+    except OSError as exc:
+        raise OSError(
+            f"{exc} Nothing was written to {path}. {_how_to_get(data_file, path)}"
+        ) from exc
+    _write_csv_gz(frame, path)
+
+
+def _ensure_data_file(data_file, data_home, download_if_missing):
+    """Path of the data file in ``data_home``, converting it first if missing."""
+    path = data_home.joinpath(*data_file.path.split("/"))
+    if path.is_file():
+        return path
+    archive = path.parent / data_file.archive_name
+    if archive.is_file():
+        _convert_into_place(data_file, archive, path, origin=archive)
+        return path
+    if not download_if_missing:
+        raise FileNotFoundError(
+            f"No {data_file.title} data in {data_home}: {path} does not exist "
+            f"and download_if_missing=False. {_how_to_get(data_file, path)}"
+        )
+    try:
+        download = _fetch(data_file.url, path.parent)
+    except _DOWNLOAD_ERRORS as exc:
+        raise OSError(
+            f"Could not download {data_file.title} data from {data_file.url} "
+            f"({exc}). {_how_to_get(data_file, path)}"
+        ) from exc
+    origin = f"The file downloaded from {data_file.url}"
+    try:
+        _convert_into_place(data_file, download, path, origin)
+    finally:
+        download.unlink()
+    return path
+
+
+def _check_subset(subset, data_files):
+    splits = list(dict.fromkeys(split for file in data_files for split in file.splits))
+    if subset == "all" or subset in splits:
+        return
+    title = data_files[0].title
+    if not splits:
+        raise ValueError(
+            f"{title} has no official train/test split, so subset must be "
+            f"'all', got {subset!r}. Split it yourself, for example with "
+            "sklearn.model_selection.train_test_split(..., stratify=target)."
+        )
+    options = ", ".join(repr(name) for name in [*splits, "all"])
+    raise ValueError(f"subset must be one of {options} for {title}, got {subset!r}.")
+
+
+def _read_subset(data_files, subset, data_home, download_if_missing):
+    """The rows of ``subset``, from only the files that hold them."""
+    home = get_data_home(data_home)
+    frames = [
+        _read_csv_gz(_ensure_data_file(file, home, download_if_missing))
+        for file in data_files
+        if subset == "all" or subset in file.splits
+    ]
+    frame = pd.concat(frames, ignore_index=True)
+    if subset != "all":
+        frame = frame[frame["split"] == subset]
+    return frame.reset_index(drop=True)
+
+
+def _load(
+    data_files,
+    *,
+    descr,
+    subset,
+    data_home,
+    download_if_missing,
+    return_X_y,
+    as_frame,
+    shuffle,
+    random_state,
+):
+    """What every public loader returns, from its data files' description."""
+    _check_subset(subset, data_files)
+    frame = _read_subset(data_files, subset, data_home, download_if_missing)
+    target_names = sorted(frame["label"].unique())
+    if shuffle:
+        order = check_random_state(random_state).permutation(len(frame))
+        frame = frame.iloc[order].reset_index(drop=True)
+    if as_frame:
+        data, target = frame["text"], frame["label"]
+    else:
+        data, target = frame["text"].tolist(), frame["label"].to_numpy(object)
+        frame = None
+    if return_X_y:
+        return data, target
+    return Bunch(
+        data=data, target=target, target_names=target_names, frame=frame, DESCR=descr
+    )
+
+
+def _read_split_folders(archive, member_pattern, *, encoding, label_names=None):
+    """The documents of a tar archive laid out as ``<split>/<label>/<id>``.
+
+    ``member_pattern`` picks the documents by their full member name with the
+    named groups ``split``, ``label`` and ``id``; other members are skipped.
+    Rows come train then test, labels in alphabetical order of their folder,
+    then ids by number. ``label_names`` renames folders.
+    """
+    documents = []
+    with tarfile.open(archive) as tar:
+        for member in tar:
+            match = member_pattern.fullmatch(member.name)
+            if match is None or not member.isfile():
+                continue
+            split, folder, doc_id = match.group("split", "label", "id")
+            text = tar.extractfile(member).read().decode(encoding)
+            documents.append(((_SPLIT_ORDER[split], folder, int(doc_id)), text))
+    documents.sort(key=lambda document: document[0])
+    names = {} if label_names is None else label_names
+    splits = list(_SPLIT_ORDER)
+    return pd.DataFrame(
+        {
+            "text": [text for _, text in documents],
+            "label": [names.get(folder, folder) for (_, folder, _), _ in documents],
+            "split": [splits[split] for (split, _, _), _ in documents],
+        }
+    )

@@ -1,0 +1,29 @@
+"""Fixtures shared by the test modules."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+DATA_HOME_HELP = (
+    "Set SKLSTM_DATA to a folder laid out like the project's shared data home "
+    "(<name>/<name>.csv.gz), or run sklstm.datasets.load_sms_spam() once with "
+    "network access to download it to ~/sklstm_data."
+)
+
+
+@pytest.fixture(scope="session")
+def data_home():
+    """The data home named by SKLSTM_DATA; skips the test when it is missing."""
+    path = os.environ.get("SKLSTM_DATA")
+    if not path or not Path(path).is_dir():
+        pytest.skip(f"real-data test skipped: no data home. {DATA_HOME_HELP}")
+    return Path(path)
+
+
+def dataset_file(data_home, name):
+    """Path of ``<name>/<name>.csv.gz`` in the data home, or skip the test."""
+    path = Path(data_home) / name / f"{name}.csv.gz"
+    if not path.is_file():
+        pytest.skip(f"real-data test skipped: {path} is missing. {DATA_HOME_HELP}")
+    return path

@@ -1,0 +1,351 @@
+"""Tests of LSTMTextClassifier on token-id arrays.
+
+These run on every Keras backend: .ci/run repeats them with KERAS_BACKEND=jax.
+"""
+
+import pickle
+import random
+
+import keras
+import numpy as np
+import pytest
+from scipy import sparse
+from sklearn.base import clone, is_classifier
+from sklearn.exceptions import NotFittedError
+from sklearn.model_selection import StratifiedKFold, check_cv, cross_val_score
+from sklearn.utils import get_tags
+
+from sklstm import LSTMTextClassifier
+from sklstm.classifier import _validation_split
+
+TINY = dict(embedding_dim=8, lstm_units=4, epochs=2, batch_size=16, random_state=0)
+
+
+def make_ids(n_samples=90, width=12, n_classes=2, seed=0):
+    """Token ids whose class is marked by a class-specific token, post-padded."""
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, n_classes, n_samples)
+    X = rng.integers(2 + n_classes, 40, size=(n_samples, width))
+    X[:, 0] = 2 + y
+    lengths = rng.integers(3, width + 1, n_samples)
+    X[np.arange(width) >= lengths[:, None]] = 0
+    return X.astype("int32"), y
+
+
+@pytest.fixture(scope="module")
+def binary_data():
+    X, y = make_ids()
+    return X, np.array(["ham", "spam"])[y]
+
+
+@pytest.fixture(scope="module")
+def fitted(binary_data):
+    X, y = binary_data
+    return LSTMTextClassifier(**TINY).fit(X, y)
+
+
+def test_is_a_scikit_learn_classifier():
+    clf = LSTMTextClassifier()
+    assert is_classifier(clf)
+    assert isinstance(
+        check_cv(3, np.array([0, 1] * 5), classifier=True), StratifiedKFold
+    )
+    tags = get_tags(clf)
+    assert tags.estimator_type == "classifier"
+    assert tags.input_tags.positive_only and not tags.input_tags.sparse
+
+
+def test_fitted_attributes(fitted, binary_data):
+    X, _ = binary_data
+    assert fitted.classes_.tolist() == ["ham", "spam"]
+    assert fitted.n_classes_ == 2
+    assert fitted.n_features_in_ == X.shape[1]
+    assert fitted.vocab_size_ == X.max() + 1
+    assert isinstance(fitted.model_, keras.Model)
+    assert set(fitted.history_) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    assert all(
+        isinstance(v, list) and all(isinstance(x, float) for x in v)
+        for v in fitted.history_.values()
+    )
+    assert len(fitted.history_["loss"]) == 2
+    best = int(np.argmin(fitted.history_["val_loss"]))
+    assert fitted.best_epoch_ == best
+
+
+def test_predict_proba_binary_columns_follow_classes(fitted, binary_data):
+    X, _ = binary_data
+    proba = fitted.predict_proba(X)
+    assert proba.shape == (len(X), 2)
+    np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-5)
+    assert fitted.predict(X).tolist() == fitted.classes_[proba.argmax(1)].tolist()
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [np.array([3, 7, 9]), np.array(["a", "b", "c"], dtype=object), None],
+    ids=["int", "str", "bool"],
+)
+def test_any_label_type(labels):
+    n_classes = 2 if labels is None else 3
+    X, y = make_ids(n_classes=n_classes)
+    y = y.astype(bool) if labels is None else labels[y]
+    clf = LSTMTextClassifier(**TINY).fit(X, y)
+    assert clf.classes_.tolist() == sorted(set(y.tolist()))
+    assert set(clf.predict(X).tolist()) <= set(y.tolist())
+    assert clf.predict_proba(X).shape == (len(X), n_classes)
+
+
+def test_learns_a_separable_problem():
+    X, y = make_ids(n_samples=200)
+    clf = LSTMTextClassifier(
+        embedding_dim=16,
+        lstm_units=8,
+        epochs=8,
+        early_stopping=False,
+        learning_rate=1e-2,
+        random_state=0,
+    ).fit(X, y)
+    assert clf.score(X, y) > 0.9
+
+
+def test_scoring_roc_auc_and_f1_macro():
+    X, y = make_ids()
+    auc = cross_val_score(LSTMTextClassifier(**TINY), X, y, cv=2, scoring="roc_auc")
+    assert np.all((auc >= 0) & (auc <= 1))
+    X3, y3 = make_ids(n_classes=3)
+    f1 = cross_val_score(LSTMTextClassifier(**TINY), X3, y3, cv=2, scoring="f1_macro")
+    assert np.all((f1 >= 0) & (f1 <= 1))
+
+
+def test_validation_split_is_stratified_and_shuffled():
+    y = np.repeat([0, 1], [60, 40])  # sorted by label, like IMDB
+    train, val = _validation_split(y, 0.1, np.random.default_rng(0))
+    assert len(val) == 10 and len(train) == 90
+    assert np.bincount(y[val]).tolist() == [6, 4]
+    assert set(train).isdisjoint(val)
+    other = _validation_split(y, 0.1, np.random.default_rng(1))[1]
+    assert not np.array_equal(val, other)
+
+
+def test_validation_split_falls_back_for_a_rare_class():
+    y = np.array([0] * 20 + [1])
+    train, val = _validation_split(y, 0.2, np.random.default_rng(0))
+    assert len(train) + len(val) == 21 and len(val) == 4
+
+
+def test_unseen_ids_read_as_oov(fitted, binary_data):
+    X, _ = binary_data
+    X_unseen = X.copy()
+    X_unseen[:, 1] = np.where(X[:, 1] > 0, fitted.vocab_size_ + 100, 0)
+    X_oov = X.copy()
+    X_oov[:, 1] = np.where(X[:, 1] > 0, 1, 0)
+    np.testing.assert_allclose(
+        fitted.predict_proba(X_unseen), fitted.predict_proba(X_oov), rtol=1e-6
+    )
+
+
+def test_explicit_vocab_size_rejects_larger_ids_at_fit(binary_data):
+    X, y = binary_data
+    with pytest.raises(ValueError, match="vocab_size=10"):
+        LSTMTextClassifier(vocab_size=10, **TINY).fit(X, y)
+
+
+def test_trimmed_batches_give_the_full_width_result(fitted, binary_data):
+    X, _ = binary_data
+    full = keras.ops.convert_to_numpy(fitted.model_(X, training=False))
+    np.testing.assert_allclose(fitted.predict_proba(X), full, atol=1e-5)
+
+
+def test_same_random_state_same_model_and_no_global_state(binary_data):
+    X, y = binary_data
+    np_state = np.random.get_state()[1].copy()
+    py_state = random.getstate()
+    first = LSTMTextClassifier(**TINY).fit(X, y).predict_proba(X)
+    second = LSTMTextClassifier(**TINY).fit(X, y).predict_proba(X)
+    np.testing.assert_array_equal(first, second)
+    assert np.array_equal(np.random.get_state()[1], np_state)
+    assert random.getstate() == py_state
+    other = LSTMTextClassifier(**{**TINY, "random_state": 1}).fit(X, y)
+    assert not np.allclose(other.predict_proba(X), first)
+
+
+@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="TF switch")
+def test_tensorflow_determinism_is_left_alone(binary_data):
+    # scikeras switches op determinism on around a seeded fit; a later
+    # unseeded fit then fails on ops without a deterministic kernel.
+    from tensorflow.python.framework import config
+
+    X, y = binary_data
+    LSTMTextClassifier(**TINY).fit(X, y)
+    assert not config.is_op_determinism_enabled()
+    LSTMTextClassifier(**{**TINY, "random_state": None}).fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        dict(pooling="last", bidirectional=False),
+        dict(pooling="mean", lstm_units=(4, 3)),
+        dict(pooling="max", lstm_units=[3, 3], bidirectional=True, dropout=0.0),
+        dict(recurrent_dropout=0.1, class_weight="balanced"),
+    ],
+)
+def test_architectures(binary_data, params):
+    X, y = binary_data
+    clf = LSTMTextClassifier(**{**TINY, **params}).fit(X, y)
+    assert clf.predict_proba(X).shape == (len(X), 2)
+
+
+def test_pretrained_frozen_embeddings(binary_data):
+    X, y = binary_data
+    vectors = np.random.default_rng(0).normal(size=(X.max() + 1, 5))
+    clf = LSTMTextClassifier(
+        embeddings=vectors, trainable_embeddings=False, **TINY
+    ).fit(X, y)
+    assert clf.vocab_size_ == len(vectors)
+    layer = clf.model_.get_layer(index=1)
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(layer.embeddings), vectors, rtol=1e-6
+    )
+
+
+def test_early_stopping_restores_the_best_epoch(binary_data):
+    X, y = binary_data
+    # Shuffled labels: the validation loss soon rises, and training must stop.
+    y = np.random.default_rng(0).permutation(y)
+    clf = LSTMTextClassifier(
+        **{**TINY, "epochs": 30}, learning_rate=0.05, n_iter_no_change=1
+    ).fit(X, y)
+    n_epochs = len(clf.history_["val_loss"])
+    assert n_epochs < 30
+    assert clf.best_epoch_ == int(np.argmin(clf.history_["val_loss"]))
+    assert n_epochs == clf.best_epoch_ + 2
+
+
+def test_without_early_stopping_no_validation(binary_data):
+    X, y = binary_data
+    clf = LSTMTextClassifier(**{**TINY, "early_stopping": False}).fit(X, y)
+    assert set(clf.history_) == {"loss", "accuracy"}
+    assert clf.best_epoch_ is None
+
+
+def test_partial_fit_trains_one_epoch_per_call(binary_data):
+    X, y = binary_data
+    clf = LSTMTextClassifier(**TINY)
+    clf.partial_fit(X[:40], y[:40], classes=["ham", "spam", "unknown"])
+    clf.partial_fit(X[40:], y[40:])
+    assert len(clf.history_["loss"]) == 2 and "val_loss" not in clf.history_
+    assert clf.predict_proba(X).shape == (len(X), 3)
+    with pytest.raises(ValueError, match="not among the classes"):
+        clf.partial_fit(X[:5], np.array(["eggs"] * 5))
+    with pytest.raises(ValueError, match="differs from the classes"):
+        clf.partial_fit(X[:5], y[:5], classes=["ham", "spam"])
+
+
+def test_warm_start_continues_training(binary_data):
+    X, y = binary_data
+    clf = LSTMTextClassifier(**{**TINY, "early_stopping": False}, warm_start=True)
+    clf.fit(X, y)
+    weights = clf.model_
+    clf.fit(X, y)
+    assert clf.model_ is weights and len(clf.history_["loss"]) == 4
+
+
+def test_class_weight_leaves_sample_weight_untouched(binary_data):
+    X, y = binary_data
+    weights = np.ones(len(y))
+    LSTMTextClassifier(**TINY, class_weight="balanced").fit(X, y, sample_weight=weights)
+    assert np.all(weights == 1)
+    with pytest.raises(ValueError, match="non-zero"):
+        LSTMTextClassifier(**TINY).fit(X, y, sample_weight=np.zeros(len(y)))
+
+
+def test_routed_parameters_and_callbacks(binary_data):
+    X, y = binary_data
+
+    class CountEpochs(keras.callbacks.Callback):
+        epochs = 0
+
+        def on_epoch_end(self, epoch, logs=None):
+            CountEpochs.epochs += 1
+
+    clf = LSTMTextClassifier(
+        **TINY,
+        optimizer="sgd",
+        optimizer__momentum=0.5,
+        learning_rate=0.05,
+        callbacks=[CountEpochs()],
+    )
+    assert clone(clf).get_params()["optimizer__momentum"] == 0.5
+    clf.fit(X, y)
+    assert clf.model_.optimizer.momentum == 0.5
+    assert float(clf.model_.optimizer.learning_rate) == pytest.approx(0.05)
+    assert CountEpochs.epochs == 2
+
+
+def test_clone_keeps_every_parameter():
+    clf = LSTMTextClassifier(lstm_units=(8, 4), pooling="mean", optimizer__beta_1=0.8)
+    assert clone(clf).get_params() == clf.get_params()
+    assert "optimizer__beta_1=0.8" in repr(clf)
+
+
+def test_pickle_round_trip(fitted, binary_data):
+    X, _ = binary_data
+    restored = pickle.loads(pickle.dumps(fitted))
+    np.testing.assert_array_equal(restored.predict_proba(X), fitted.predict_proba(X))
+    assert restored.history_ == fitted.history_
+
+
+@pytest.mark.parametrize(
+    "X, error, match",
+    [
+        (np.array([[1, -2, 3]] * 4), ValueError, "Negative values"),
+        (np.array([[1.5, 2, 3]] * 4), ValueError, "non-integer"),
+        (np.array([[1, np.nan, 3]] * 4), ValueError, "NaN"),
+        (np.array([[1, np.inf, 3]] * 4), ValueError, "infinity"),
+        (np.array([1, 2, 3, 4]), ValueError, "2D array"),
+        (
+            sparse.csr_matrix(np.ones((4, 3))),
+            TypeError,
+            "Sparse input is not supported",
+        ),
+        (np.array([["a", "b"]] * 4), ValueError, "KerasTokenizerTransformer"),
+    ],
+)
+def test_bad_X_is_rejected(X, error, match):
+    with pytest.raises(error, match=match):
+        LSTMTextClassifier(**TINY).fit(X, np.array([0, 1, 0, 1]))
+
+
+@pytest.mark.parametrize(
+    "y, match",
+    [
+        (np.array(["a"] * 6), "at least 2 classes"),
+        (np.array([0.0, 1.0, np.nan, 1.0, 0.0, 1.0]), "missing label .* position 2"),
+        (np.array(["a", None, "b", "a", "b", "a"], dtype=object), "position 1"),
+        (np.array([0.5, 1.5, 2.5, 0.5, 1.5, 2.5]), "Unknown label type"),
+    ],
+)
+def test_bad_y_is_rejected(y, match):
+    X = np.ones((6, 3), dtype=int)
+    with pytest.raises(ValueError, match=match):
+        LSTMTextClassifier(**TINY).fit(X, y)
+
+
+def test_width_must_match_fit(fitted, binary_data):
+    X, _ = binary_data
+    with pytest.raises(ValueError, match="features"):
+        fitted.predict(np.pad(X, ((0, 0), (0, 3))))
+
+
+def test_unfitted_estimator_raises():
+    with pytest.raises(NotFittedError):
+        LSTMTextClassifier().predict(np.ones((2, 3), dtype=int))
+
+
+def test_invalid_parameters_are_named():
+    X, y = make_ids()
+    with pytest.raises(ValueError, match="pooling"):
+        LSTMTextClassifier(pooling="sum").fit(X, y)
+    with pytest.raises(ValueError, match="lstm_units"):
+        LSTMTextClassifier(lstm_units=(4, 0)).fit(X, y)

@@ -1,0 +1,624 @@
+"""Tests for sklstm.datasets: the data home, the download path and the loaders.
+
+Downloads are served from a loopback HTTP server inside the test, so no test
+needs the network. The real-data tests read the data home named by
+SKLSTM_DATA and skip without it.
+"""
+
+import csv
+import gzip
+import hashlib
+import http.server
+import io
+import random
+import socket
+import tarfile
+import threading
+import zipfile
+from collections import Counter
+from dataclasses import replace
+from functools import partial
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sklstm.datasets import (
+    _ag_news,
+    _base,
+    _imdb,
+    _sms_spam,
+    _twenty_newsgroups,
+    get_data_home,
+    load_20newsgroups,
+    load_ag_news,
+    load_imdb,
+    load_sms_spam,
+)
+from tests.conftest import dataset_file
+
+# A tab inside a message, quotes and commas for the CSV, texts pandas would
+# read as NaN by default, an empty text and a non-ASCII quote.
+SMS_LINES = [
+    ("ham", "Ok lar... Joking wif u oni..."),
+    ("spam", 'FREE entry\tto "WIN", txt now'),
+    ("ham", "NA"),
+    ("ham", "null"),
+    ("ham", ""),
+    ("spam", "I\u2018m going to try for 2 months"),
+]
+SMS_COUNTS = {"ham": 4, "spam": 2}
+
+# Members in no particular order, ids that sort differently as text and as
+# numbers, and the archive's other files, which the conversion leaves out.
+IMDB_MEMBERS = {
+    "aclImdb/README": "Large Movie Review Dataset v1.0",
+    "aclImdb/train/labeledBow.feat": "0:9 1:1",
+    "aclImdb/train/unsup/0_0.txt": "unlabelled",
+    "aclImdb/test/pos/10_9.txt": "test positive 10",
+    "aclImdb/test/pos/2_7.txt": "test positive 2",
+    "aclImdb/test/neg/0_1.txt": "test negative 0",
+    "aclImdb/train/pos/0_10.txt": "train positive 0",
+    "aclImdb/train/neg/1_3.txt": 'Bad.<br /><br />Really, "bad"; don\'t.',
+    "aclImdb/train/neg/0_4.txt": "train negative 0",
+}
+IMDB_ROWS = [
+    ("train negative 0", "negative", "train"),
+    ('Bad.<br /><br />Really, "bad"; don\'t.', "negative", "train"),
+    ("train positive 0", "positive", "train"),
+    ("test negative 0", "negative", "test"),
+    ("test positive 2", "positive", "test"),
+    ("test positive 10", "positive", "test"),
+]
+IMDB_COUNTS = {
+    ("train", "negative"): 2,
+    ("train", "positive"): 1,
+    ("test", "negative"): 1,
+    ("test", "positive"): 2,
+}
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        """Keep the request log out of the test output."""
+
+
+@pytest.fixture
+def server(tmp_path):
+    """Files under ``server.root`` served on 127.0.0.1, paths logged."""
+    root = tmp_path / "www"
+    root.mkdir()
+    requested = []
+
+    class Handler(_QuietHandler):
+        def do_GET(self):
+            requested.append(self.path)
+            super().do_GET()
+
+    httpd = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), partial(Handler, directory=root)
+    )
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{httpd.server_port}/"
+    yield SimpleNamespace(root=root, url=url, requested=requested)
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join()
+
+
+@pytest.fixture
+def closed_url():
+    """A loopback URL on which nothing listens: connections are refused."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/archive"
+
+
+@pytest.fixture
+def home(tmp_path):
+    """An empty data home."""
+    path = tmp_path / "data_home"
+    path.mkdir()
+    return path
+
+
+def serve(server, name, payload):
+    """Publish ``payload`` as ``name`` on the server; return its URL."""
+    (server.root / name).write_bytes(payload)
+    return server.url + name
+
+
+def point_at(monkeypatch, module, url, *, index=0, **changes):
+    """Make ``module``'s loader download its file number ``index`` from ``url``."""
+    files = list(module._DATA_FILES)
+    files[index] = replace(files[index], url=url, **changes)
+    monkeypatch.setattr(module, "_DATA_FILES", tuple(files))
+
+
+def sha256(payload):
+    return hashlib.sha256(payload).hexdigest()
+
+
+def sms_zip(lines):
+    """The UCI layout: ``SMSSpamCollection`` with ``label<TAB>text`` lines."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
+        bundle.writestr("readme", "SMS Spam Collection v.1\n")
+        body = "".join(f"{label}\t{text}\n" for label, text in lines)
+        bundle.writestr("SMSSpamCollection", body.encode("utf-8"))
+    return buffer.getvalue()
+
+
+def tar_gz(members):
+    """A tar.gz of ``{name: str or bytes}``, members in the given order."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz", compresslevel=1) as tar:
+        for name, content in members.items():
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+def gz_text(path):
+    return gzip.decompress(path.read_bytes()).decode("utf-8")
+
+
+def write_csv_gz(frame, path):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(path, index=False)
+
+
+def test_get_data_home_prefers_argument_then_environment_then_home(
+    monkeypatch, tmp_path
+):
+    monkeypatch.setenv("HOME", str(tmp_path / "user"))
+    monkeypatch.delenv("SKLSTM_DATA", raising=False)
+    assert get_data_home() == tmp_path / "user" / "sklstm_data"
+    monkeypatch.setenv("SKLSTM_DATA", "")
+    assert get_data_home() == tmp_path / "user" / "sklstm_data"
+    monkeypatch.setenv("SKLSTM_DATA", str(tmp_path / "env"))
+    assert get_data_home() == tmp_path / "env"
+    assert get_data_home(tmp_path / "arg") == tmp_path / "arg"
+    assert get_data_home("~/arg") == tmp_path / "user" / "arg"
+    assert not (tmp_path / "env").exists(), "get_data_home must not create it"
+
+
+def test_loaders_read_the_data_home_named_by_the_environment(monkeypatch, home):
+    frame = pd.DataFrame({"text": ["NA", "", "hello"], "label": ["ham", "spam", "ham"]})
+    write_csv_gz(frame, home / "sms_spam" / "sms_spam.csv.gz")
+    monkeypatch.setenv("SKLSTM_DATA", str(home))
+    sms = load_sms_spam(download_if_missing=False)
+    assert sms.data == ["NA", "", "hello"], "texts like NA must not become NaN"
+    assert sms.target.tolist() == ["ham", "spam", "ham"]
+
+
+def test_shuffle_is_seeded_and_keeps_texts_with_their_labels(home):
+    texts = [f"message {i}" for i in range(50)]
+    labels = ["spam" if i % 3 else "ham" for i in range(50)]
+    write_csv_gz(
+        pd.DataFrame({"text": texts, "label": labels}),
+        home / "sms_spam" / "sms_spam.csv.gz",
+    )
+    first = load_sms_spam(data_home=home, shuffle=True, random_state=0)
+    again = load_sms_spam(data_home=home, shuffle=True, random_state=0)
+    assert first.data == again.data
+    assert first.data != texts
+    assert sorted(zip(first.data, first.target, strict=True)) == sorted(
+        zip(texts, labels, strict=True)
+    )
+    frame = load_sms_spam(data_home=home, shuffle=True, random_state=0, as_frame=True)
+    assert frame.data.tolist() == first.data
+    assert frame.frame.index.tolist() == list(range(50))
+
+
+@pytest.mark.parametrize(
+    "load, subset, message",
+    [
+        (load_sms_spam, "train", "has no official train/test split"),
+        (load_sms_spam, "test", "subset must be 'all'"),
+        (load_imdb, "validation", "one of 'train', 'test', 'all' for IMDB"),
+        (load_20newsgroups, "dev", "one of 'train', 'test', 'all'"),
+        (load_ag_news, "TRAIN", "one of 'train', 'test', 'all'"),
+    ],
+)
+def test_unknown_subset_is_rejected_before_any_file_is_read(
+    load, subset, message, home
+):
+    with pytest.raises(ValueError, match=message):
+        load(data_home=home, subset=subset)
+    assert list(home.iterdir()) == []
+
+
+def test_sms_download_is_converted_verified_and_cached(server, monkeypatch, home):
+    archive = sms_zip(SMS_LINES)
+    url = serve(server, "sms+spam+collection.zip", archive)
+    point_at(
+        monkeypatch, _sms_spam, url, sha256=sha256(archive), class_counts=SMS_COUNTS
+    )
+
+    sms = load_sms_spam(data_home=home)
+
+    assert sms.data == [text for _, text in SMS_LINES]
+    assert isinstance(sms.target, np.ndarray)
+    assert sms.target.tolist() == [label for label, _ in SMS_LINES]
+    assert sms.target_names == ["ham", "spam"]
+    assert sms.frame is None
+    assert "SMS Spam Collection" in sms.DESCR
+    folder = home / "sms_spam"
+    assert [path.name for path in folder.iterdir()] == ["sms_spam.csv.gz"]
+    assert gz_text(folder / "sms_spam.csv.gz").startswith(
+        'text,label\nOk lar... Joking wif u oni...,ham\n"FREE entry\tto ""WIN"", '
+    )
+    load_sms_spam(data_home=home)
+    assert server.requested == ["/sms+spam+collection.zip"], "second call re-fetched"
+
+
+def test_imdb_download_orders_rows_by_split_label_and_numeric_id(
+    server, monkeypatch, home
+):
+    url = serve(server, "aclImdb_v1.tar.gz", tar_gz(IMDB_MEMBERS))
+    point_at(monkeypatch, _imdb, url, sha256=None, class_counts=IMDB_COUNTS)
+
+    imdb = load_imdb(data_home=home, as_frame=True)
+
+    assert list(imdb.frame.itertuples(index=False, name=None)) == IMDB_ROWS
+    assert imdb.target_names == ["negative", "positive"]
+    X_test, y_test = load_imdb(data_home=home, subset="test", return_X_y=True)
+    assert X_test == [text for text, _, split in IMDB_ROWS if split == "test"]
+    assert y_test.tolist() == ["negative", "positive", "positive"]
+
+
+def test_20newsgroups_download_decodes_latin1_and_keeps_carriage_returns(
+    server, monkeypatch, home
+):
+    members = {
+        "20news-bydate-train/sci.space/61000": b"From: a\r\nSpace \xff\n",
+        "20news-bydate-test/sci.space/60000": b"From: b\n",
+        "20news-bydate-train/alt.atheism/51060": b"From: c\nNa\xefve\n",
+    }
+    counts = {
+        ("train", "alt.atheism"): 1,
+        ("train", "sci.space"): 1,
+        ("test", "sci.space"): 1,
+    }
+    url = serve(server, "20news-bydate.tar.gz", tar_gz(members))
+    point_at(monkeypatch, _twenty_newsgroups, url, sha256=None, class_counts=counts)
+
+    news = load_20newsgroups(data_home=home)
+
+    assert news.data == [
+        "From: c\nNa\u00efve\n",
+        "From: a\r\nSpace \u00ff\n",
+        "From: b\n",
+    ]
+    assert news.target.tolist() == ["alt.atheism", "sci.space", "sci.space"]
+
+
+def test_ag_news_downloads_only_the_split_it_needs(
+    server, monkeypatch, home, closed_url
+):
+    rows = [
+        ("3", "Wall St. Bears Claw Back", "Reuters - Short-sellers, #36;46."),
+        ("4", "Spam", "Line one\\line two"),
+        ("1", "Talks", ""),
+    ]
+    source = io.StringIO()
+    csv.writer(source, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(rows)
+    url = serve(server, "test.csv", source.getvalue().encode("utf-8"))
+    counts = {("test", "Business"): 1, ("test", "Sci/Tech"): 1, ("test", "World"): 1}
+    point_at(monkeypatch, _ag_news, closed_url, index=0)
+    point_at(monkeypatch, _ag_news, url, index=1, sha256=None, class_counts=counts)
+
+    news = load_ag_news(data_home=home, subset="test")
+
+    assert news.data == [
+        "Wall St. Bears Claw Back. Reuters - Short-sellers, #36;46.",
+        "Spam. Line one\\line two",
+        "Talks. ",
+    ]
+    assert news.target.tolist() == ["Business", "Sci/Tech", "World"]
+    assert [path.name for path in (home / "ag_news").iterdir()] == [
+        "ag_news_test.csv.gz"
+    ]
+    with pytest.raises(OSError, match="Could not download AG News data"):
+        load_ag_news(data_home=home)
+
+
+def test_failed_download_says_where_to_put_the_file(monkeypatch, home, closed_url):
+    point_at(monkeypatch, _sms_spam, closed_url)
+    folder = home / "sms_spam"
+    with pytest.raises(OSError) as raised:
+        load_sms_spam(data_home=home)
+    message = str(raised.value)
+    assert "Could not download SMS Spam Collection data" in message
+    assert str(folder / "sms_spam.csv.gz") in message
+    assert str(folder / "sms+spam+collection.zip") in message
+    assert closed_url in message
+    assert list(folder.iterdir()) == [], "a failed download left a file behind"
+
+
+def test_download_that_times_out_fails_with_the_same_guidance(monkeypatch, home):
+    with socket.socket() as silent:  # accepts connections, never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}/archive"
+        point_at(monkeypatch, _imdb, url)
+        monkeypatch.setattr(_base, "_TIMEOUT_S", 0.2)
+        with pytest.raises(OSError, match="Could not download IMDB data") as raised:
+            load_imdb(data_home=home)
+    assert str(home / "imdb" / "imdb.csv.gz") in str(raised.value)
+    assert list((home / "imdb").iterdir()) == []
+
+
+def test_download_if_missing_false_raises_file_not_found(server, monkeypatch, home):
+    url = serve(server, "aclImdb_v1.tar.gz", tar_gz(IMDB_MEMBERS))
+    point_at(monkeypatch, _imdb, url)
+    with pytest.raises(FileNotFoundError) as raised:
+        load_imdb(data_home=home, download_if_missing=False)
+    message = str(raised.value)
+    assert "No IMDB data in" in message
+    assert str(home / "imdb" / "imdb.csv.gz") in message
+    assert str(home / "imdb" / "aclImdb_v1.tar.gz") in message
+    assert url in message
+    assert server.requested == []
+
+
+def test_archive_saved_by_hand_is_converted_without_network(
+    monkeypatch, home, closed_url
+):
+    archive = sms_zip(SMS_LINES)
+    folder = home / "sms_spam"
+    folder.mkdir()
+    (folder / "sms+spam+collection.zip").write_bytes(archive)
+    point_at(
+        monkeypatch,
+        _sms_spam,
+        closed_url,
+        sha256=sha256(archive),
+        class_counts=SMS_COUNTS,
+    )
+
+    sms = load_sms_spam(data_home=home, download_if_missing=False)
+
+    assert sms.data == [text for _, text in SMS_LINES]
+    assert sorted(path.name for path in folder.iterdir()) == [
+        "sms+spam+collection.zip",
+        "sms_spam.csv.gz",
+    ], "the user's archive is kept"
+
+
+@pytest.mark.parametrize(
+    "payload, changes, message",
+    [
+        (b"<html>Not found</html>", {}, "could not be read as SMS Spam Collection"),
+        (
+            sms_zip(SMS_LINES)[:-40],
+            {},
+            "could not be read as SMS Spam Collection",
+        ),
+        (
+            sms_zip(SMS_LINES),
+            {"sha256": "0" * 64},
+            "not the published 0000",
+        ),
+        (
+            sms_zip(SMS_LINES[:-1]),
+            {},
+            r"expected rows per class \{'ham': 4, 'spam': 2\}, found",
+        ),
+        (
+            sms_zip([("ham", "a"), ("spam", "b")]),
+            {"class_counts": {"ham": 1}},
+            "does not hold the published",
+        ),
+    ],
+    ids=["not-a-zip", "truncated", "checksum", "counts", "extra-class"],
+)
+def test_download_failing_verification_leaves_no_file(
+    payload, changes, message, server, monkeypatch, home
+):
+    url = serve(server, "sms+spam+collection.zip", payload)
+    changes = {"sha256": None, "class_counts": SMS_COUNTS, **changes}
+    point_at(monkeypatch, _sms_spam, url, **changes)
+    with pytest.raises(OSError, match=message) as raised:
+        load_sms_spam(data_home=home)
+    assert "Nothing was written to" in str(raised.value)
+    assert f"The file downloaded from {url}" in str(raised.value)
+    assert list((home / "sms_spam").iterdir()) == []
+
+
+def test_line_without_tab_is_reported(server, monkeypatch, home):
+    body = b"ham\tfine\nspam no tab here\n"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as bundle:
+        bundle.writestr("SMSSpamCollection", body)
+    url = serve(server, "sms.zip", buffer.getvalue())
+    point_at(monkeypatch, _sms_spam, url, sha256=None)
+    with pytest.raises(OSError, match="line 2 of SMSSpamCollection has no tab"):
+        load_sms_spam(data_home=home)
+
+
+# Real data: the files of the data home named by SKLSTM_DATA.
+
+
+@pytest.fixture(scope="module")
+def imdb_frame(data_home):
+    """The whole IMDB frame, loaded once for the module (about a second)."""
+    dataset_file(data_home, "imdb")
+    return load_imdb(data_home=data_home, as_frame=True, download_if_missing=False)
+
+
+@pytest.mark.realdata
+def test_sms_spam_has_the_published_counts(data_home):
+    dataset_file(data_home, "sms_spam")
+    sms = load_sms_spam(data_home=data_home, download_if_missing=False)
+    assert len(sms.data) == 5574
+    assert all(isinstance(text, str) and text for text in sms.data)
+    assert Counter(sms.target) == {
+        "ham": 4827,
+        "spam": 747,
+    }
+    assert sms.target_names == ["ham", "spam"]
+    assert sms.frame is None
+    assert sms.data[0].startswith("Go until jurong point, crazy..")
+
+
+@pytest.mark.realdata
+def test_sms_spam_return_X_y_and_as_frame(data_home):
+    dataset_file(data_home, "sms_spam")
+    X, y = load_sms_spam(data_home=data_home, return_X_y=True)
+    assert isinstance(X, list) and isinstance(y, np.ndarray)
+    assert len(X) == len(y) == 5574
+    X_frame, y_frame = load_sms_spam(
+        data_home=data_home, return_X_y=True, as_frame=True
+    )
+    assert isinstance(X_frame, pd.Series) and isinstance(y_frame, pd.Series)
+    assert X_frame.tolist() == X
+    bunch = load_sms_spam(data_home=data_home, as_frame=True)
+    assert list(bunch.frame.columns) == ["text", "label"]
+    assert not bunch.frame.isna().any().any()
+    assert bunch.data.equals(bunch.frame["text"])
+
+
+@pytest.mark.realdata
+def test_imdb_has_balanced_official_splits(imdb_frame):
+    frame = imdb_frame.frame
+    assert list(frame.columns) == ["text", "label", "split"]
+    assert frame.groupby(["split", "label"]).size().to_dict() == {
+        ("test", "negative"): 12500,
+        ("test", "positive"): 12500,
+        ("train", "negative"): 12500,
+        ("train", "positive"): 12500,
+    }
+    assert frame["split"].iloc[0] == "train" and frame["split"].iloc[-1] == "test"
+    assert not frame.isna().any().any()
+    assert frame["text"].str.len().min() > 0
+    assert imdb_frame.target_names == ["negative", "positive"]
+    assert frame["text"].iloc[0].startswith("Story of a man who has unnatural")
+
+
+@pytest.mark.realdata
+def test_imdb_subset_selects_one_split(data_home, imdb_frame):
+    X_test, y_test = load_imdb(data_home=data_home, subset="test", return_X_y=True)
+    test_rows = imdb_frame.frame[imdb_frame.frame["split"] == "test"]
+    assert X_test == test_rows["text"].tolist()
+    assert y_test.tolist() == test_rows["label"].tolist()
+    assert X_test[12500].startswith("I went and saw this movie last night")
+
+
+@pytest.mark.realdata
+def test_20newsgroups_has_the_bydate_split(data_home):
+    dataset_file(data_home, "20newsgroups")
+    news = load_20newsgroups(data_home=data_home, as_frame=True)
+    assert news.frame["split"].value_counts().to_dict() == {
+        "train": 11314,
+        "test": 7532,
+    }
+    assert len(news.target_names) == 20
+    assert news.data.iloc[0].startswith("From: mathew <mathew@mantis.co.uk>")
+
+
+@pytest.mark.realdata
+def test_ag_news_test_split_is_balanced(data_home):
+    if not (data_home / "ag_news" / "ag_news_test.csv.gz").is_file():
+        pytest.skip(f"real-data test skipped: no AG News test file in {data_home}")
+    X, y = load_ag_news(data_home=data_home, subset="test", return_X_y=True)
+    assert len(X) == 7600
+    assert Counter(y) == {
+        name: 1900 for name in ("Business", "Sci/Tech", "Sports", "World")
+    }
+    assert X[0].startswith("Fears for T N pension after talks. Unions")
+    if not (data_home / "ag_news" / "ag_news_train.csv.gz").is_file():
+        with pytest.raises(FileNotFoundError, match="ag_news_train.csv.gz"):
+            load_ag_news(data_home=data_home, download_if_missing=False)
+
+
+# The conversion reproduces the data home: each original distribution file is
+# rebuilt from the real data, served, converted and compared with the file.
+
+
+def assert_conversion_reproduces(data_home, home, name, filename=""):
+    filename = filename or f"{name}.csv.gz"
+    expected = gzip.decompress((data_home / name / filename).read_bytes())
+    assert gzip.decompress((home / name / filename).read_bytes()) == expected
+
+
+@pytest.mark.realdata
+def test_sms_conversion_reproduces_the_data_home(data_home, server, monkeypatch, home):
+    frame = pd.read_csv(dataset_file(data_home, "sms_spam"), keep_default_na=False)
+    lines = [(label, text) for text, label in frame.itertuples(index=False)]
+    source = "".join(f"{label}\t{text}\n" for label, text in lines)
+    # The published checksum of SMSSpamCollection: this is the original file.
+    assert sha256(source.encode("utf-8")) == (
+        "7d039a24a6083ed9ef0f806ebad56bbb976e3aeb8de05669173bfdc4996c239d"
+    )
+    url = serve(server, "sms.zip", sms_zip(lines))
+    point_at(monkeypatch, _sms_spam, url, sha256=None)
+    load_sms_spam(data_home=home)
+    assert_conversion_reproduces(data_home, home, "sms_spam")
+
+
+@pytest.mark.realdata
+def test_ag_news_conversion_reproduces_the_data_home(
+    data_home, server, monkeypatch, home
+):
+    path = data_home / "ag_news" / "ag_news_test.csv.gz"
+    if not path.is_file():
+        pytest.skip(f"real-data test skipped: {path} is missing")
+    frame = pd.read_csv(path, keep_default_na=False)
+    classes = {name: str(index) for index, name in enumerate(_ag_news._CLASS_NAMES, 1)}
+    source = io.StringIO()
+    writer = csv.writer(source, quoting=csv.QUOTE_ALL, lineterminator="\n")
+    for text, label in zip(frame["text"], frame["label"], strict=True):
+        writer.writerow([classes[label], *text.split(". ", 1)])
+    url = serve(server, "test.csv", source.getvalue().encode("utf-8"))
+    point_at(monkeypatch, _ag_news, url, index=1, sha256=None)
+    load_ag_news(data_home=home, subset="test")
+    assert_conversion_reproduces(data_home, home, "ag_news", "ag_news_test.csv.gz")
+
+
+def split_folder_archive(frame, member_name, encoding):
+    """A tar.gz with one file per row, in shuffled order, ids counted per folder."""
+    members, ids = [], {}
+    for text, label, split in frame.itertuples(index=False):
+        doc_id = ids[split, label] = ids.get((split, label), -1) + 1
+        members.append((member_name(split, label, doc_id), text.encode(encoding)))
+    random.Random(0).shuffle(members)
+    return tar_gz(dict(members))
+
+
+@pytest.mark.realdata
+@pytest.mark.slow
+def test_imdb_conversion_reproduces_the_data_home(data_home, server, monkeypatch, home):
+    frame = pd.read_csv(dataset_file(data_home, "imdb"), keep_default_na=False)
+    archive = split_folder_archive(
+        frame,
+        lambda split, label, i: f"aclImdb/{split}/{label[:3]}/{i}_{i % 10 + 1}.txt",
+        "utf-8",
+    )
+    url = serve(server, "aclImdb_v1.tar.gz", archive)
+    point_at(monkeypatch, _imdb, url, sha256=None)
+    load_imdb(data_home=home)
+    assert_conversion_reproduces(data_home, home, "imdb")
+
+
+@pytest.mark.realdata
+@pytest.mark.slow
+def test_20newsgroups_conversion_reproduces_the_data_home(
+    data_home, server, monkeypatch, home
+):
+    frame = pd.read_csv(dataset_file(data_home, "20newsgroups"), keep_default_na=False)
+    archive = split_folder_archive(
+        frame,
+        lambda split, label, i: f"20news-bydate-{split}/{label}/{50000 + i}",
+        "latin-1",
+    )
+    url = serve(server, "20news-bydate.tar.gz", archive)
+    point_at(monkeypatch, _twenty_newsgroups, url, sha256=None)
+    load_20newsgroups(data_home=home)
+    assert_conversion_reproduces(data_home, home, "20newsgroups")

@@ -1,0 +1,44 @@
+"""scikit-learn's estimator checks on both estimators.
+
+.ci/run runs this module on the latest scikit-learn and again on 1.6.1, the
+oldest supported release.
+"""
+
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from sklstm import KerasTokenizerTransformer, LSTMTextClassifier
+from sklstm.utils.estimator_checks import (
+    expected_failed_checks,
+    parametrize_with_text_checks,
+)
+
+# Small networks, few epochs and eager execution (no graph tracing, which costs
+# more than training on these tiny arrays) keep the ~50 checks per instance
+# fast; the checks test the API, not the accuracy.
+FAST = dict(embedding_dim=8, epochs=3, random_state=0, compile__run_eagerly=True)
+CLASSIFIERS = [
+    LSTMTextClassifier(**FAST, lstm_units=4),
+    LSTMTextClassifier(
+        **FAST,
+        lstm_units=(4, 4),
+        bidirectional=True,
+        class_weight="balanced",
+        early_stopping=True,
+        pooling="mean",
+    ),
+]
+
+
+@parametrize_with_checks(CLASSIFIERS, expected_failed_checks=expected_failed_checks)
+def test_sklearn_estimator_checks(estimator, check):
+    check(estimator)
+
+
+@parametrize_with_text_checks(
+    [
+        KerasTokenizerTransformer(),
+        KerasTokenizerTransformer(maxlen=None, oov_token=None),
+    ]
+)
+def test_text_transformer_checks(estimator, check):
+    check(estimator)
