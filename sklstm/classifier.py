@@ -15,6 +15,7 @@ from scikeras._utils import (
 )
 from scipy import sparse
 from sklearn.base import ClassifierMixin, _fit_context
+from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
@@ -105,26 +106,20 @@ def _check_two_classes(classes, what):
 
 
 def _validation_split(y, fraction, rng):
-    """Stratified random train/validation indices, never Keras' tail slice.
+    """Stratified, shuffled train/validation indices, never Keras' tail slice.
 
-    Falls back to an unstratified random split when some class is too rare to
+    Falls back to an unstratified shuffled split when some class is too rare to
     appear on both sides.
     """
-    n_samples = len(y)
-    n_val = min(max(1, round(fraction * n_samples)), n_samples - 1)
-    _, counts = np.unique(y, return_counts=True)
-    order = rng.permutation(n_samples)
-    if counts.min() >= 2 and len(counts) <= n_val <= n_samples - len(counts):
-        # Rank each sample within its class so every class is cut in proportion.
-        by_class = order[np.argsort(y[order], kind="stable")]
-        rank = np.empty(n_samples)
-        start = 0
-        for count in counts:
-            rank[by_class[start : start + count]] = (np.arange(count) + 0.5) / count
-            start += count
-        order = order[np.argsort(rank[order], kind="stable")]
-        return np.sort(order[n_val:]), np.sort(order[:n_val])
-    return np.sort(order[n_val:]), np.sort(order[:n_val])
+    n_val = min(max(1, round(fraction * len(y))), len(y) - 1)
+    seed = int(rng.integers(np.iinfo(np.int32).max))
+    try:
+        splitter = StratifiedShuffleSplit(1, test_size=n_val, random_state=seed)
+        train, val = next(splitter.split(np.zeros(len(y)), y))
+    except ValueError:
+        splitter = ShuffleSplit(1, test_size=n_val, random_state=seed)
+        train, val = next(splitter.split(y))
+    return np.sort(train), np.sort(val)
 
 
 class LSTMTextClassifier(ClassifierMixin, KerasWrapper):
@@ -218,6 +213,11 @@ class LSTMTextClassifier(ClassifierMixin, KerasWrapper):
 
     Notes
     -----
+    ``predict`` needs id matrices of the width seen in ``fit`` and rejects any
+    other width with scikit-learn's usual message, rather than silently cutting
+    or padding texts: in a pipeline the tokenizer's ``sequence_length_`` keeps
+    the width fixed.
+
     Batches group texts of similar length and drop the columns that are padding
     in every row of the batch. The model masks padding, so this changes no
     result, only the time spent on padding.
@@ -554,15 +554,10 @@ class LSTMTextClassifier(ClassifierMixin, KerasWrapper):
         settings.setdefault("verbose", self.verbose)
         return settings
 
-    def _make_callbacks(self, settings, validation, n_steps, epochs):
+    def _make_callbacks(self, settings, early_stopping, n_steps, epochs):
         callbacks = list(settings["callbacks"])
-        if validation is not None:
-            self._early_stopping = keras.callbacks.EarlyStopping(
-                monitor="val_loss",
-                patience=self.n_iter_no_change,
-                restore_best_weights=True,
-            )
-            callbacks.append(self._early_stopping)
+        if early_stopping is not None:
+            callbacks.append(early_stopping)
         return keras.callbacks.CallbackList(
             callbacks,
             add_history=False,
@@ -580,8 +575,15 @@ class LSTMTextClassifier(ClassifierMixin, KerasWrapper):
         initial_epoch = len(self.history_.get("loss", []))
         lengths = sequence_lengths(train[0])
         n_steps = -(-len(lengths) // settings["batch_size"])
+        early_stopping = None
+        if validation is not None:
+            early_stopping = keras.callbacks.EarlyStopping(
+                monitor="val_loss",
+                patience=self.n_iter_no_change,
+                restore_best_weights=True,
+            )
         callbacks = self._make_callbacks(
-            settings, validation, n_steps, initial_epoch + epochs
+            settings, early_stopping, n_steps, initial_epoch + epochs
         )
         self.model_.stop_training = False
         callbacks.on_train_begin()
@@ -596,8 +598,8 @@ class LSTMTextClassifier(ClassifierMixin, KerasWrapper):
             if self.model_.stop_training:
                 break
         callbacks.on_train_end()
-        if validation is not None:
-            self.best_epoch_ = self._early_stopping.best_epoch
+        if early_stopping is not None:
+            self.best_epoch_ = early_stopping.best_epoch
 
     def _run_epoch(self, data, batches, callbacks):
         totals, n_seen = {}, 0
@@ -704,7 +706,6 @@ class LSTMTextClassifier(ClassifierMixin, KerasWrapper):
         state = dict(super().__getstate__())
         if "model_" in state:
             state["model_"] = _model_to_bytes(state["model_"])
-        state.pop("_early_stopping", None)
         return state
 
     def __setstate__(self, state):
