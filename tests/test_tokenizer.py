@@ -348,8 +348,7 @@ def test_arbitrary_text_gives_valid_ids(train, test, params):
         pd.Series(TEXTS, dtype="string"),
         pd.DataFrame({"text": TEXTS}),
     ],
-    ids=["list", "tuple", "array", "object-array", "column", "series", "string"]
-    + ["frame"],
+    ids=["list", "tuple", "array", "objects", "column", "series", "string", "frame"],
 )
 def test_accepted_inputs_give_the_same_ids(X):
     expected = KerasTokenizerTransformer(maxlen=6).fit_transform(TEXTS)
