@@ -14,7 +14,15 @@ from sklearn.pipeline import make_pipeline
 from sklstm import KerasTokenizerTransformer, LSTMTextClassifier
 from tests.conftest import dataset_file
 
-TINY = dict(embedding_dim=8, lstm_units=4, epochs=2, batch_size=16, random_state=0)
+# Eager execution: on these tiny arrays graph tracing costs more than training.
+TINY = dict(
+    embedding_dim=8,
+    lstm_units=4,
+    epochs=2,
+    batch_size=16,
+    random_state=0,
+    compile__run_eagerly=True,
+)
 
 WORDS = {
     "sports": "match goal team score league coach player season win",
