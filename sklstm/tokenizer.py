@@ -449,7 +449,7 @@ class KerasTokenizerTransformer(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        X_ids : ndarray of shape (n_texts, sequence_length_)
+        X_ids : ndarray of shape (n_texts, ``sequence_length_``)
             Token ids of each text, padded with 0, of type ``dtype``.
         """
         return self._pad(*self._fit(check_texts(X)))
@@ -465,7 +465,7 @@ class KerasTokenizerTransformer(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        X_ids : ndarray of shape (n_texts, sequence_length_)
+        X_ids : ndarray of shape (n_texts, ``sequence_length_``)
             Token ids of each text, padded with 0, of type ``dtype``.
         """
         check_is_fitted(self)

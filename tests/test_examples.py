@@ -1,0 +1,74 @@
+"""The example scripts, run end to end in their reduced mode.
+
+``SKLSTM_EXAMPLE_FAST=1`` makes each example train a tiny network for one
+epoch on a few hundred texts, so these tests check that the scripts run, print
+their report and save their figures, not how good the models are.
+"""
+
+import runpy
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import dataset_file
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+# script, dataset it reads, figures it saves, how it is told where to save them
+CASES = [
+    (
+        "plot_quickstart.py",
+        "sms_spam",
+        ["history.png", "confusion_matrix.png", "classification_report.png"],
+        "environment",
+    ),
+    (
+        "plot_grid_search.py",
+        "sms_spam",
+        ["search_results.png", "best_model_history.png"],
+        "argument",
+    ),
+    (
+        "plot_imdb_sentiment.py",
+        "imdb",
+        ["review_lengths.png", "history.png", "classification_report.png"],
+        "argument",
+    ),
+]
+
+
+@pytest.mark.realdata
+# A one-epoch tiny network may predict a single class, which leaves the
+# precision of the other undefined.
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.UndefinedMetricWarning")
+@pytest.mark.parametrize(
+    "script, dataset, figures, output_via", CASES, ids=[case[0] for case in CASES]
+)
+def test_example_prints_report_and_saves_figures(
+    script, dataset, figures, output_via, data_home, tmp_path, monkeypatch, capsys
+):
+    dataset_file(data_home, dataset)
+    monkeypatch.setenv("SKLSTM_DATA", str(data_home))
+    monkeypatch.setenv("SKLSTM_EXAMPLE_FAST", "1")
+    argv = [str(EXAMPLES / script)]
+    if output_via == "argument":
+        monkeypatch.delenv("SKLSTM_OUTPUT", raising=False)
+        argv.append(str(tmp_path))
+    else:
+        monkeypatch.setenv("SKLSTM_OUTPUT", str(tmp_path))
+    monkeypatch.setattr(sys, "argv", argv)
+
+    runpy.run_path(str(EXAMPLES / script), run_name="__main__")
+
+    out = capsys.readouterr().out
+    for column in ("precision", "recall", "f1-score", "support"):
+        assert column in out
+    assert "accuracy" in out
+    for name in figures:
+        path = tmp_path / name
+        assert path.read_bytes().startswith(PNG_SIGNATURE), f"{name} is not a PNG"
+        assert path.stat().st_size > 1000
+        assert f"saved {path}" in out
