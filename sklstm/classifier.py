@@ -1,6 +1,5 @@
 """LSTMTextClassifier: a Keras LSTM that behaves like a scikit-learn classifier."""
 
-import numbers
 import tempfile
 from numbers import Integral, Real
 from pathlib import Path
@@ -352,9 +351,11 @@ class LSTMTextClassifier(ClassifierMixin, KerasWrapper):
         too_large = X >= self.vocab_size_
         if not too_large.any():
             return X
-        if fitting and self.vocab_size != "auto":
+        if fitting and (self.vocab_size != "auto" or self.embeddings is not None):
             raise ValueError(
-                f"X contains token id {X.max()} but vocab_size={self.vocab_size}; "
+                f"X contains token id {X.max()} but the embedding matrix has "
+                f"{self.vocab_size_} rows (vocab_size={self.vocab_size!r}, "
+                f"embeddings {'given' if self.embeddings is not None else 'None'}); "
                 "raise vocab_size, use vocab_size='auto', or lower the tokenizer's "
                 "num_words."
             )
@@ -409,8 +410,8 @@ class LSTMTextClassifier(ClassifierMixin, KerasWrapper):
     def _initialize(self, X, y, classes=None):
         """Set the fitted attributes and build a new network for ``(X, y)``."""
         _check_lstm_units(self.lstm_units)
-        self.target_encoder_ = LabelEncoder().fit(y if classes is None else classes)
-        self.classes_ = self.target_encoder_.classes_
+        self._label_encoder = LabelEncoder().fit(y if classes is None else classes)
+        self.classes_ = self._label_encoder.classes_
         self.n_classes_ = len(self.classes_)
         _check_two_classes(self.classes_, "y has")
         self.vocab_size_ = self._resolve_vocab_size(X)
@@ -422,7 +423,7 @@ class LSTMTextClassifier(ClassifierMixin, KerasWrapper):
         self.best_epoch_ = None
 
     def _draw_seed(self):
-        if isinstance(self.random_state, numbers.Integral):
+        if isinstance(self.random_state, Integral):
             return int(self.random_state)
         if isinstance(self.random_state, np.random.RandomState):
             return int(self.random_state.randint(np.iinfo(np.int32).max))
@@ -512,7 +513,7 @@ class LSTMTextClassifier(ClassifierMixin, KerasWrapper):
                 f"y contains labels {unseen.tolist()} that are not among the "
                 f"classes {self.classes_.tolist()} this classifier was fitted with."
             )
-        return self.target_encoder_.transform(y).astype("int32")
+        return self._label_encoder.transform(y).astype("int32")
 
     def _sample_weights(self, X, y, sample_weight):
         """The per-sample loss weights; the caller's array is never modified."""
