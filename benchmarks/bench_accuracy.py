@@ -1,0 +1,410 @@
+"""Accuracy, fit time, throughput and memory of sklstm against two baselines.
+
+One dataset per run, chosen on the command line (``sms_spam``, ``imdb`` or
+``20newsgroups``); the configurations to run are chosen with ``--configs``:
+
+``default``
+    ``make_pipeline(KerasTokenizerTransformer(), LSTMTextClassifier(
+    random_state=0))``, every other parameter left at its default.
+``tuned``
+    Our best configuration for the dataset, written down in :data:`TUNED`.
+``tfidf``
+    TF-IDF on word 1- and 2-grams (``sublinear_tf=True, min_df=2``) and a
+    logistic regression: the strong linear baseline.
+``keras``
+    The network of ``default`` in plain Keras on the same arrays: our
+    tokenizer, :func:`sklstm.model.build_lstm_model` with the same seed,
+    the same compile settings, then ``model.fit(X, y, batch_size=32,
+    epochs=<epochs that default ran>, shuffle=True)``. The ratio of the two
+    network fit times is the cost (or gain) of sklstm's training loop.
+
+Any other name given to ``--configs`` is an experiment: our pipeline with the
+parameters of ``--tokenizer-params`` and ``--classifier-params`` (JSON), and
+``--architecture max_mean`` to try max and mean pooling concatenated.
+
+Splits: SMS Spam stratified 80/20 with ``random_state=42``; IMDB and 20
+Newsgroups their official train/test splits. ``--train-size N`` fits on a
+stratified subsample of N training texts (for quick experiments; those
+results go to ``accuracy_<dataset>_n<N>.json`` and stay out of the summary).
+
+Every configuration runs in its own subprocess, so the peak resident memory
+(``ru_maxrss``) is that configuration's alone. Its result is merged into
+``benchmarks/results/accuracy_<dataset>.json`` as soon as it finishes, and
+``summary.rst`` and ``accuracy.png`` are regenerated from every results file.
+Run from the repository root: ``PYTHONPATH=. python benchmarks/bench_accuracy.py
+imdb --configs default tfidf keras``.
+"""
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+from sklearn.model_selection import train_test_split  # noqa: E402
+
+from benchmarks._common import (  # noqa: E402
+    REPO,
+    RESULTS,
+    data_home,
+    machine,
+    peak_rss_mb,
+    read_json,
+    write_json,
+)
+from benchmarks.summary import write_summary  # noqa: E402
+
+DATASETS = ("sms_spam", "imdb", "20newsgroups")
+CONFIGS = ("default", "tuned", "tfidf", "keras")
+
+# Our best settings per dataset: tokenizer and classifier parameters, and the
+# network ("max_mean": see max_mean_model; None: build_lstm_model).
+TUNED = {
+    "sms_spam": {
+        "tokenizer": {},
+        "classifier": {"batch_size": 64, "learning_rate": 2e-3},
+        "architecture": "max_mean",
+    },
+    # Keep the end of long reviews, where the verdict usually is.
+    "imdb": {
+        "tokenizer": {"truncating": "pre"},
+        "classifier": {},
+        "architecture": "max_mean",
+    },
+    # Nothing tried beat the defaults here (max_mean: 80.28 % against 81.45 %).
+    "20newsgroups": {"tokenizer": {}, "classifier": {}},
+}
+
+# Inverse regularisation of the TF-IDF baseline's logistic regression: the
+# value behind the baseline figures quoted in the issue (98.57 % SMS Spam,
+# 90.68 % IMDB, 85.30 % 20 Newsgroups). It is not tuned on the test sets.
+TFIDF_C = 10.0
+
+# The plain-Keras run copies these from LSTMTextClassifier's defaults.
+KERAS_BATCH_SIZE = 32
+KERAS_LEARNING_RATE = 1e-3
+PREDICT_BATCH_SIZE = 256
+
+
+# ---------------------------------------------------------------- data
+
+
+def load_split(dataset, train_size=None):
+    """``(X_train, X_test, y_train, y_test)`` for ``dataset``'s benchmark split."""
+    from sklstm import datasets
+
+    home = data_home()
+    if dataset == "sms_spam":
+        texts, labels = datasets.load_sms_spam(data_home=home, return_X_y=True)
+        split = train_test_split(
+            texts, labels, test_size=0.2, stratify=labels, random_state=42
+        )
+    else:
+        loader = {
+            "imdb": datasets.load_imdb,
+            "20newsgroups": datasets.load_20newsgroups,
+        }
+        train = loader[dataset](data_home=home, subset="train", return_X_y=True)
+        test = loader[dataset](data_home=home, subset="test", return_X_y=True)
+        split = [train[0], test[0], train[1], test[1]]
+    if train_size is not None:
+        split[0], _, split[2], _ = train_test_split(
+            split[0], split[2], train_size=train_size, stratify=split[2], random_state=0
+        )
+    return split
+
+
+# ------------------------------------------------------------- workers
+
+
+def _scores(y_true, y_pred):
+    from sklearn.metrics import accuracy_score, f1_score
+
+    return {
+        "accuracy": round(float(accuracy_score(y_true, y_pred)), 4),
+        "f1_macro": round(float(f1_score(y_true, y_pred, average="macro")), 4),
+    }
+
+
+def _timed(function, *args):
+    start = time.perf_counter()
+    output = function(*args)
+    return output, time.perf_counter() - start
+
+
+def max_mean_model(*, vocab_size, n_classes, embedding_dim, lstm_units, dropout, seed):
+    """A candidate model change: max and mean pooling, concatenated.
+
+    Built from ``sklstm.model``'s pieces; the same as ``build_lstm_model`` with
+    one bidirectional LSTM layer except for the pooling.
+    """
+    import keras
+
+    from sklstm.model import MaskedGlobalPooling1D, _embedding, _recurrent_block
+
+    inputs = keras.Input(shape=(None,), dtype="int32")
+    x = _embedding(vocab_size, embedding_dim, None, True, seed)(inputs)
+    x = _recurrent_block(
+        x,
+        lstm_units,
+        bidirectional=True,
+        return_sequences=True,
+        seed=seed + 1,
+        dropout=dropout,
+        recurrent_dropout=0.0,
+    )
+    x = keras.layers.Concatenate()(
+        [MaskedGlobalPooling1D("max")(x), MaskedGlobalPooling1D("mean")(x)]
+    )
+    x = keras.layers.Dropout(dropout, seed=seed + 2)(x)
+    outputs = keras.layers.Dense(n_classes, activation="softmax")(x)
+    return keras.Model(inputs, outputs)
+
+
+def _classifier_class(architecture):
+    """LSTMTextClassifier, or a subclass building an experimental network."""
+    from sklstm import LSTMTextClassifier
+
+    if architecture is None:
+        return LSTMTextClassifier
+
+    class MaxMeanClassifier(LSTMTextClassifier):
+        def _keras_build_fn(self, meta, compile_kwargs, **model_params):
+            model = max_mean_model(
+                vocab_size=meta["vocab_size_"],
+                n_classes=meta["n_classes_"],
+                embedding_dim=self.embedding_dim,
+                lstm_units=self.lstm_units,
+                dropout=self.dropout,
+                seed=self._seed,
+            )
+            model.compile(**compile_kwargs)
+            return model
+
+    return {"max_mean": MaxMeanClassifier}[architecture]
+
+
+def run_sklstm(split, tokenizer_params, classifier_params, architecture=None):
+    """Fit our pipeline; the tokenizer and the network are timed apart."""
+    from sklearn.pipeline import make_pipeline
+
+    from sklstm import KerasTokenizerTransformer
+
+    X_train, X_test, y_train, y_test = split
+    tokenizer = KerasTokenizerTransformer(**tokenizer_params)
+    classifier = _classifier_class(architecture)(random_state=0, **classifier_params)
+    ids, tokenize_s = _timed(tokenizer.fit_transform, X_train)
+    _, network_s = _timed(classifier.fit, ids, y_train)
+    pipe = make_pipeline(tokenizer, classifier)
+    y_pred, predict_s = _timed(pipe.predict, X_test)
+    return {
+        "params": {
+            "tokenizer": tokenizer_params,
+            "classifier": classifier_params,
+            "architecture": architecture or "build_lstm_model",
+        },
+        "fit_s": round(tokenize_s + network_s, 2),
+        "tokenize_s": round(tokenize_s, 2),
+        "network_fit_s": round(network_s, 2),
+        "epochs_run": len(classifier.history_["loss"]),
+        "best_epoch": classifier.best_epoch_,
+        "history": classifier.history_,
+        "predict_s": round(predict_s, 2),
+        **_scores(y_test, y_pred),
+    }
+
+
+def run_tfidf(split, C):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    X_train, X_test, y_train, y_test = split
+    pipe = make_pipeline(
+        TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2),
+        LogisticRegression(C=C, max_iter=1000),
+    )
+    _, fit_s = _timed(pipe.fit, X_train, y_train)
+    y_pred, predict_s = _timed(pipe.predict, X_test)
+    return {
+        "params": {"ngram_range": [1, 2], "sublinear_tf": True, "min_df": 2, "C": C},
+        "fit_s": round(fit_s, 2),
+        "predict_s": round(predict_s, 2),
+        **_scores(y_test, y_pred),
+    }
+
+
+def run_keras(split, epochs):
+    """The default network in plain Keras: fixed-width batches, ``model.fit``."""
+    import keras
+    from sklearn.preprocessing import LabelEncoder
+
+    from sklstm import KerasTokenizerTransformer
+    from sklstm.model import build_lstm_model
+
+    X_train, X_test, y_train, y_test = split
+    tokenizer = KerasTokenizerTransformer()
+    ids, tokenize_s = _timed(tokenizer.fit_transform, X_train)
+    encoder = LabelEncoder().fit(y_train)
+    targets = encoder.transform(y_train).astype("int32")
+    keras.utils.set_random_seed(0)
+    model = build_lstm_model(
+        vocab_size=max(int(ids.max()) + 1, 2), n_classes=len(encoder.classes_), seed=0
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=KERAS_LEARNING_RATE),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    fit = lambda: model.fit(  # noqa: E731
+        ids,
+        targets,
+        batch_size=KERAS_BATCH_SIZE,
+        epochs=epochs,
+        validation_split=None,
+        shuffle=True,
+        verbose=0,
+    )
+    _, network_s = _timed(fit)
+
+    def predict(texts):
+        proba = model.predict(
+            tokenizer.transform(texts), batch_size=PREDICT_BATCH_SIZE, verbose=0
+        )
+        return encoder.classes_[np.argmax(proba, axis=1)]
+
+    y_pred, predict_s = _timed(predict, X_test)
+    return {
+        "params": {"epochs": epochs, "batch_size": KERAS_BATCH_SIZE},
+        "fit_s": round(tokenize_s + network_s, 2),
+        "tokenize_s": round(tokenize_s, 2),
+        "network_fit_s": round(network_s, 2),
+        "epochs_run": epochs,
+        "predict_s": round(predict_s, 2),
+        **_scores(y_test, y_pred),
+    }
+
+
+def worker(args):
+    """Run one configuration and write its result as JSON to ``args.out``."""
+    split = load_split(args.dataset, args.train_size)
+    baseline_mb = peak_rss_mb()
+    spec = json.loads(args.spec)
+    if args.config == "tfidf":
+        result = run_tfidf(split, spec["C"])
+    elif args.config == "keras":
+        result = run_keras(split, spec["epochs"])
+    else:
+        result = run_sklstm(
+            split, spec["tokenizer"], spec["classifier"], spec.get("architecture")
+        )
+    peak_mb = peak_rss_mb()
+    result.update(
+        n_train=len(split[0]),
+        n_test=len(split[1]),
+        predict_texts_per_s=round(len(split[1]) / max(result["predict_s"], 1e-9), 1),
+        peak_rss_mb=round(peak_mb, 1),
+        fit_peak_rss_delta_mb=round(peak_mb - baseline_mb, 1),
+        machine=machine(),
+    )
+    Path(args.out).write_text(json.dumps(result), encoding="utf-8")
+
+
+# --------------------------------------------------------------- driver
+
+
+def results_path(dataset, train_size):
+    suffix = "" if train_size is None else f"_n{train_size}"
+    return RESULTS / f"accuracy_{dataset}{suffix}.json"
+
+
+def config_spec(config, dataset, report, args):
+    """The parameters the worker needs for ``config``."""
+    if config == "tfidf":
+        return {"C": TFIDF_C}
+    if config == "keras":
+        default = report.get("configs", {}).get("default")
+        if default is None:
+            raise SystemExit(
+                "run the 'default' config first: 'keras' copies its epochs"
+            )
+        return {"epochs": default["epochs_run"]}
+    if config == "default":
+        return {"tokenizer": {}, "classifier": {}}
+    if config == "tuned":
+        return TUNED[dataset]
+    # An experiment: a named config with parameters given on the command line.
+    return {
+        "tokenizer": json.loads(args.tokenizer_params),
+        "classifier": json.loads(args.classifier_params),
+        "architecture": args.architecture,
+    }
+
+
+def run_config(config, dataset, report, args):
+    spec = config_spec(config, dataset, report, args)
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "result.json"
+        command = [sys.executable, __file__, dataset, "--worker", config]
+        command += ["--spec", json.dumps(spec), "--out", str(out)]
+        if args.train_size is not None:
+            command += ["--train-size", str(args.train_size)]
+        env = {**os.environ, "PYTHONPATH": str(REPO)}
+        subprocess.run(command, check=True, env=env)
+        return json.loads(out.read_text(encoding="utf-8"))
+
+
+def add_overhead(report):
+    """sklstm / plain-Keras network fit time, when both runs are present."""
+    configs = report.get("configs", {})
+    if "default" in configs and "keras" in configs:
+        ours = configs["default"]["network_fit_s"]
+        report["fit_time_ratio_sklstm_over_keras"] = round(
+            ours / configs["keras"]["network_fit_s"], 3
+        )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("dataset", choices=DATASETS)
+    parser.add_argument("--configs", nargs="+", default=list(CONFIGS))
+    parser.add_argument("--train-size", type=int, default=None)
+    parser.add_argument("--tokenizer-params", default="{}")
+    parser.add_argument("--classifier-params", default="{}")
+    parser.add_argument("--architecture", choices=["max_mean"], default=None)
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--spec", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        args.config = args.worker
+        return worker(args)
+
+    path = results_path(args.dataset, args.train_size)
+    for config in args.configs:
+        result = run_config(config, args.dataset, read_json(path), args)
+        # Read again: another run may have added its results meanwhile.
+        report = read_json(path)
+        report.setdefault("dataset", args.dataset)
+        report.setdefault("configs", {})[config] = result
+        add_overhead(report)
+        write_json(path, report)
+        print(
+            f"{args.dataset} {config}: accuracy {result['accuracy']:.4f}, "
+            f"macro-F1 {result['f1_macro']:.4f}, fit {result['fit_s']:.1f} s, "
+            f"{result['predict_texts_per_s']:.0f} texts/s, "
+            f"peak {result['peak_rss_mb']:.0f} MiB",
+            flush=True,
+        )
+        write_summary()
+
+
+if __name__ == "__main__":
+    main()
