@@ -109,10 +109,11 @@ figures = {"review_lengths.png": ax.figure}
 # ------------------------------------------
 # ``maxlen`` bounds the work per review: an LSTM reads one token after the
 # other, and batches of long texts cost proportionally more. Reviews longer
-# than ``maxlen`` are cut: ``truncating="post"`` (the default) keeps their
-# first ``maxlen`` tokens, ``"pre"`` their last ones. Reviewers often sum up
-# their verdict at the end, so compare both. Padding stays at the end of the
-# rows (``padding="post"``), which the fast GPU kernel needs.
+# than ``maxlen`` are cut: ``truncating="pre"`` (the default) keeps their
+# last ``maxlen`` tokens, ``"post"`` their first ones. Reviewers often sum up
+# their verdict at the end, but check it on your data: compare both. Padding
+# stays at the end of the rows (``padding="post"``), which the fast GPU kernel
+# needs.
 #
 # The choice is made on the early-stopping validation split, a part of the
 # training data; the test set only reports how good the choice was.

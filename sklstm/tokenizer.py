@@ -226,10 +226,12 @@ class KerasTokenizerTransformer(TransformerMixin, BaseEstimator):
         Pad at the start or at the end of each row. ``pad_sequences``' default
         is "pre"; "post" keeps the text at the start of the row, which cuDNN's
         fast LSTM kernel requires when padding is masked.
-    truncating : {"pre", "post"}, default="post"
+    truncating : {"pre", "post"}, default="pre"
         Drop the tokens past ``maxlen`` at the start or at the end of a long
-        text. ``pad_sequences``' default is "pre"; "post" keeps the beginning,
-        where reviews and messages usually state their point.
+        text; "pre", as in ``pad_sequences``, keeps the end, where reviews
+        tend to give their verdict (1.1 points of accuracy on IMDB, no change
+        on 20 Newsgroups in the benchmarks). Use "post" when the start of a
+        text says most.
     dtype : str or numpy dtype, default="int32"
         Integer (or floating) dtype of the output. Fitting fails when it
         cannot hold the largest id.
@@ -263,8 +265,8 @@ class KerasTokenizerTransformer(TransformerMixin, BaseEstimator):
     -----
     Differences from the Keras legacy ``Tokenizer`` and ``pad_sequences``:
 
-    - the defaults of ``num_words``, ``oov_token``, ``maxlen``, ``padding``
-      and ``truncating`` differ, as described above;
+    - the defaults of ``num_words``, ``oov_token``, ``maxlen`` and ``padding``
+      differ, as described above;
     - a fit starts afresh: Keras' ``fit_on_texts`` accumulates counts over
       calls;
     - entries must be ``str``: there is no ``analyzer`` and no
@@ -287,7 +289,7 @@ class KerasTokenizerTransformer(TransformerMixin, BaseEstimator):
     >>> tokenizer = KerasTokenizerTransformer(maxlen=5)
     >>> tokenizer.fit_transform(texts)
     array([[2, 4, 3, 0, 0],
-           [2, 5, 3, 6, 2],
+           [5, 3, 6, 2, 7],
            [8, 9, 0, 0, 0]], dtype=int32)
     >>> tokenizer.transform(["The cow sat"])
     array([[2, 1, 3, 0, 0]], dtype=int32)
@@ -319,7 +321,7 @@ class KerasTokenizerTransformer(TransformerMixin, BaseEstimator):
         oov_token="<OOV>",
         maxlen=400,
         padding="post",
-        truncating="post",
+        truncating="pre",
         dtype="int32",
     ):
         self.num_words = num_words
