@@ -41,15 +41,6 @@ OOV_ID = 1
 PREDICT_BATCH_SIZE = 256
 
 
-def _check_lstm_units(lstm_units):
-    units = (lstm_units,) if isinstance(lstm_units, Integral) else tuple(lstm_units)
-    if not units or not all(isinstance(u, Integral) and u >= 1 for u in units):
-        raise ValueError(
-            "lstm_units must be a positive int or a non-empty tuple of positive "
-            f"ints (one per stacked layer), got {lstm_units!r}."
-        )
-
-
 def _has_missing_label(y):
     if y.dtype.kind == "f":
         return np.isnan(y)
@@ -409,7 +400,6 @@ class LSTMTextClassifier(ClassifierMixin, KerasWrapper):
 
     def _initialize(self, X, y, classes=None):
         """Set the fitted attributes and build a new network for ``(X, y)``."""
-        _check_lstm_units(self.lstm_units)
         self._label_encoder = LabelEncoder().fit(y if classes is None else classes)
         self.classes_ = self._label_encoder.classes_
         self.n_classes_ = len(self.classes_)

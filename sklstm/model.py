@@ -6,6 +6,8 @@ dropout layer gets an explicit seed: a seeded model is reproducible without
 touching any process-wide random state.
 """
 
+from numbers import Integral
+
 import keras
 import numpy as np
 from keras import ops
@@ -66,6 +68,17 @@ class MaskedGlobalPooling1D(keras.layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "mode": self.mode}
+
+
+def _unit_tuple(lstm_units):
+    """``lstm_units`` as a tuple, one entry per stacked layer, validated."""
+    units = (lstm_units,) if isinstance(lstm_units, Integral) else tuple(lstm_units)
+    if not units or not all(isinstance(u, Integral) and u >= 1 for u in units):
+        raise ValueError(
+            "lstm_units must be a positive int or a non-empty tuple of positive "
+            f"ints (one per stacked layer), got {lstm_units!r}."
+        )
+    return units
 
 
 def _seeds(seed, n):
@@ -187,7 +200,7 @@ def build_lstm_model(
         raise ValueError(f"pooling must be one of {POOLING_MODES}, got {pooling!r}.")
     if seed is None:
         seed = int(np.random.SeedSequence().generate_state(1)[0])
-    units = (lstm_units,) if np.isscalar(lstm_units) else tuple(lstm_units)
+    units = _unit_tuple(lstm_units)
     embedding_seed, output_seed, dropout_seed, *layer_seeds = _seeds(
         seed, 3 + len(units)
     )
