@@ -14,6 +14,16 @@ from keras import ops
 
 POOLING_MODES = ("last", "max", "mean")
 
+# The n-gram hash mixes two ids below this base into one int32 without overflow
+# (46337**2 < 2**31), so it needs no 64-bit integers, which JAX turns off.
+_HASH_BASE = 46337
+
+# The linear branch's table starts at zero and Adam moves each entry by about
+# the learning rate per step. Scaling the branch's output lets it reach the
+# weights of a fitted linear model within the two or three epochs the LSTM
+# trains for; without it the branch stays near zero and adds nothing.
+_NGRAM_OUTPUT_SCALE = 10.0
+
 
 @keras.saving.register_keras_serializable(package="sklstm")
 class MaskedGlobalPooling1D(keras.layers.Layer):
@@ -68,6 +78,111 @@ class MaskedGlobalPooling1D(keras.layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "mode": self.mode}
+
+
+@keras.saving.register_keras_serializable(package="sklstm")
+class HashedNgramBag(keras.layers.Layer):
+    """Linear class scores from the bag of a text's word n-grams.
+
+    Each token id is its own feature; each run of 2 to ``ngram_order``
+    consecutive real tokens is hashed into one of ``n_buckets`` further
+    features. A text's score is the sum of its features' rows of a table,
+    divided by the square root of their number, so that long texts do not get
+    larger scores. This is a logistic regression on a bag of n-grams, learned
+    jointly with the network, which gives it the word-pair evidence ("not good")
+    that makes TF-IDF + logistic regression strong.
+
+    Parameters
+    ----------
+    vocab_size : int
+        Number of token ids; id 0 is padding and counts as no token.
+    n_outputs : int
+        Scores per text (one per class).
+    ngram_order : int, default=2
+        Longest n-gram; 1 uses the token ids alone.
+    n_buckets : int, default=2**20
+        Hash buckets for the n-grams of 2 tokens and more. Collisions are rare
+        below a few hundred thousand distinct n-grams; the table has
+        ``(vocab_size + n_buckets) * n_outputs`` weights.
+    **kwargs : dict
+        Passed to :class:`keras.layers.Layer`.
+
+    Examples
+    --------
+    >>> import keras
+    >>> import numpy as np
+    >>> from sklstm.model import HashedNgramBag
+    >>> bag = HashedNgramBag(vocab_size=10, n_outputs=2, n_buckets=16)
+    >>> ids = np.array([[3, 4, 5, 0, 0]], dtype="int32")
+    >>> keras.ops.convert_to_numpy(bag(ids))  # the table starts at zero
+    array([[0., 0.]], dtype=float32)
+    >>> bigram_ids, is_real = bag.ngram_ids(ids)[1]
+    >>> keras.ops.convert_to_numpy(is_real)  # (3, 4) and (4, 5); then padding
+    array([[1., 1., 0., 0.]], dtype=float32)
+    >>> keras.ops.convert_to_numpy(bigram_ids)[0, :2]  # buckets, after the 10 ids
+    array([17, 19], dtype=int32)
+    """
+
+    def __init__(self, vocab_size, n_outputs, ngram_order=2, n_buckets=2**20, **kwargs):
+        super().__init__(**kwargs)
+        if ngram_order < 1:
+            raise ValueError(f"ngram_order must be at least 1, got {ngram_order!r}.")
+        self.vocab_size = int(vocab_size)
+        self.n_outputs = int(n_outputs)
+        self.ngram_order = int(ngram_order)
+        self.n_buckets = int(n_buckets)
+
+    def build(self, input_shape):
+        rows = self.vocab_size + (self.n_buckets if self.ngram_order > 1 else 0)
+        self.table = self.add_weight(
+            shape=(rows, self.n_outputs), initializer="zeros", name="table"
+        )
+
+    def ngram_ids(self, ids):
+        """Feature ids of every order, each with the weights that mask padding.
+
+        Returns a list with one ``(feature_ids, is_real)`` pair per order: the
+        token ids themselves, then the bucket of each n-gram (offset by
+        ``vocab_size`` in the table) and whether all its tokens are real.
+        """
+        ids = ops.cast(ids, "int32")
+        is_token = ops.cast(ids > 0, "float32")
+        orders = [(ids, is_token)]
+        hashed, is_real = ids, is_token
+        for n in range(1, self.ngram_order):
+            # Chain the hash: the (n+1)-gram mixes the n-gram's bucket with the
+            # next token, both reduced below the base so the product fits int32.
+            hashed = ops.mod(
+                ops.mod(hashed[:, :-1], _HASH_BASE) * _HASH_BASE
+                + ops.mod(ids[:, n:], _HASH_BASE),
+                self.n_buckets,
+            )
+            is_real = is_real[:, :-1] * is_token[:, n:]
+            orders.append((hashed, is_real))
+        return [
+            (feature if n == 0 else feature + self.vocab_size, weight)
+            for n, (feature, weight) in enumerate(orders)
+        ]
+
+    def call(self, inputs):
+        scores, count = 0.0, 0.0
+        for feature_ids, is_real in self.ngram_ids(inputs):
+            rows = ops.take(self.table, feature_ids, axis=0)
+            scores = scores + ops.sum(rows * ops.expand_dims(is_real, -1), axis=1)
+            count = count + ops.sum(is_real, axis=1, keepdims=True)
+        return _NGRAM_OUTPUT_SCALE * scores / ops.sqrt(ops.maximum(count, 1.0))
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], self.n_outputs)
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "vocab_size": self.vocab_size,
+            "n_outputs": self.n_outputs,
+            "ngram_order": self.ngram_order,
+            "n_buckets": self.n_buckets,
+        }
 
 
 def _unit_tuple(lstm_units):
@@ -152,9 +267,16 @@ def build_lstm_model(
     pooling="max",
     embeddings=None,
     trainable_embeddings=True,
+    ngram_order=2,
+    ngram_buckets=2**20,
     seed=None,
 ):
     """Build the (uncompiled) Embedding → LSTM → pooling → softmax network.
+
+    With ``ngram_order`` set, a :class:`HashedNgramBag` branch reads the same
+    ids and its class scores add to the LSTM's before the softmax: a "wide and
+    deep" network, where the linear branch holds the n-gram evidence and the
+    LSTM what depends on word order beyond it.
 
     Parameters
     ----------
@@ -180,6 +302,10 @@ def build_lstm_model(
         Pretrained token vectors; row ``i`` is the vector of token id ``i``.
     trainable_embeddings : bool, default=True
         Whether training updates the embedding matrix.
+    ngram_order : int or None, default=2
+        Longest n-gram of the linear branch; None builds the LSTM alone.
+    ngram_buckets : int, default=2**20
+        Hash buckets of the linear branch's n-grams of 2 tokens and more.
     seed : int, default=None
         Seed of every initializer and dropout layer; None draws a fresh one.
 
@@ -226,10 +352,15 @@ def build_lstm_model(
         x = MaskedGlobalPooling1D(pooling)(x)
     if dropout:
         x = keras.layers.Dropout(dropout, seed=dropout_seed)(x)
-    outputs = keras.layers.Dense(
+    scores = keras.layers.Dense(
         n_classes,
-        activation="softmax",
         kernel_initializer=keras.initializers.GlorotUniform(seed=output_seed),
-        name="class_probabilities",
+        name="lstm_scores",
     )(x)
+    if ngram_order is not None:
+        ngram_scores = HashedNgramBag(
+            vocab_size, n_classes, ngram_order, ngram_buckets, name="ngram_scores"
+        )(inputs)
+        scores = keras.layers.Add(name="scores")([scores, ngram_scores])
+    outputs = keras.layers.Activation("softmax", name="class_probabilities")(scores)
     return keras.Model(inputs, outputs, name="lstm_text_classifier")

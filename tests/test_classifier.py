@@ -17,6 +17,7 @@ from sklearn.utils import get_tags
 
 from sklstm import LSTMTextClassifier
 from sklstm.classifier import _validation_split
+from sklstm.model import HashedNgramBag
 
 TINY = dict(embedding_dim=8, lstm_units=4, epochs=2, batch_size=16, random_state=0)
 
@@ -188,12 +189,66 @@ def test_tensorflow_determinism_is_left_alone(binary_data):
         dict(pooling="mean", lstm_units=(4, 3)),
         dict(pooling="max", lstm_units=[3, 3], bidirectional=True, dropout=0.0),
         dict(recurrent_dropout=0.1, class_weight="balanced"),
+        dict(ngram_order=None),
+        dict(ngram_order=3, ngram_buckets=64),
     ],
 )
 def test_architectures(binary_data, params):
     X, y = binary_data
     clf = LSTMTextClassifier(**{**TINY, **params}).fit(X, y)
     assert clf.predict_proba(X).shape == (len(X), 2)
+
+
+def test_linear_ngram_branch_is_in_the_default_model_only(fitted, binary_data):
+    X, y = binary_data
+    (bag,) = [
+        layer for layer in fitted.model_.layers if isinstance(layer, HashedNgramBag)
+    ]
+    assert bag.table.shape == (fitted.vocab_size_ + 2**20, 2)
+    assert np.any(keras.ops.convert_to_numpy(bag.table) != 0), "branch never trained"
+    lstm_only = LSTMTextClassifier(**TINY, ngram_order=None).fit(X, y)
+    assert not any(
+        isinstance(layer, HashedNgramBag) for layer in lstm_only.model_.layers
+    )
+
+
+def test_ngram_hash_matches_its_definition_without_overflow():
+    base, n_buckets = 46337, 1000
+    rng = np.random.default_rng(0)
+    ids = rng.integers(1, 10**7, size=(5, 9)).astype("int32")
+    bag = HashedNgramBag(
+        vocab_size=10**7, n_outputs=2, ngram_order=3, n_buckets=n_buckets
+    )
+    _, bigrams, trigrams = [
+        keras.ops.convert_to_numpy(f) for f, _ in bag.ngram_ids(ids)
+    ]
+    ids = ids.astype("int64")
+    expected_bigrams = (ids[:, :-1] % base * base + ids[:, 1:] % base) % n_buckets
+    expected_trigrams = (
+        expected_bigrams[:, :-1] * base + ids[:, 2:] % base
+    ) % n_buckets
+    np.testing.assert_array_equal(bigrams, expected_bigrams + 10**7)
+    np.testing.assert_array_equal(trigrams, expected_trigrams + 10**7)
+
+
+def test_ngram_scores_ignore_padding_wherever_it_is():
+    bag = HashedNgramBag(vocab_size=20, n_outputs=3, ngram_order=3, n_buckets=50)
+    bag.build((None, None))
+    table = np.random.default_rng(0).normal(size=(70, 3)).astype("float32")
+    bag.table.assign(table)
+    text = [5, 9, 9, 2, 17]
+    rows = np.array([text + [0, 0, 0], [0, 0, 0] + text, [0] + text + [0, 0]])
+    scores = keras.ops.convert_to_numpy(bag(rows.astype("int32")))
+    np.testing.assert_allclose(scores[1:], scores[[0, 0]], rtol=1e-6)
+    # 5 unigrams, 4 bigrams and 3 trigrams, summed and scaled by 10 / sqrt(12).
+    t = np.array(text)
+    bigrams = (t[:-1] * 46337 + t[1:]) % 50
+    trigrams = (bigrams[:-1] * 46337 + t[2:]) % 50
+    features = np.concatenate([t, bigrams + 20, trigrams + 20])
+    expected = table[features].sum(axis=0) * 10 / np.sqrt(12)
+    np.testing.assert_allclose(scores[0], expected, rtol=1e-5)
+    empty = keras.ops.convert_to_numpy(bag(np.zeros((1, 4), dtype="int32")))
+    np.testing.assert_array_equal(empty, np.zeros((1, 3)))
 
 
 def test_pretrained_frozen_embeddings(binary_data):
@@ -349,3 +404,5 @@ def test_invalid_parameters_are_named():
         LSTMTextClassifier(pooling="sum").fit(X, y)
     with pytest.raises(ValueError, match="lstm_units"):
         LSTMTextClassifier(lstm_units=(4, 0)).fit(X, y)
+    with pytest.raises(ValueError, match="ngram_order"):
+        LSTMTextClassifier(ngram_order=0).fit(X, y)
