@@ -158,11 +158,8 @@ class HashedNgramBag(keras.layers.Layer):
                 self.n_buckets,
             )
             is_real = is_real[:, :-1] * is_token[:, n:]
-            orders.append((hashed, is_real))
-        return [
-            (feature if n == 0 else feature + self.vocab_size, weight)
-            for n, (feature, weight) in enumerate(orders)
-        ]
+            orders.append((hashed + self.vocab_size, is_real))
+        return orders
 
     def call(self, inputs):
         scores, count = 0.0, 0.0
