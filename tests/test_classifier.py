@@ -240,15 +240,32 @@ def test_ngram_scores_ignore_padding_wherever_it_is():
     rows = np.array([text + [0, 0, 0], [0, 0, 0] + text, [0] + text + [0, 0]])
     scores = keras.ops.convert_to_numpy(bag(rows.astype("int32")))
     np.testing.assert_allclose(scores[1:], scores[[0, 0]], rtol=1e-6)
-    # 5 unigrams, 4 bigrams and 3 trigrams, summed and scaled by 10 / sqrt(12).
+    # The bag is binary: the repeated 9 counts once. The distinct unigrams,
+    # bigrams and trigrams are summed and scaled by 10 / sqrt(their number).
     t = np.array(text)
     bigrams = (t[:-1] * 46337 + t[1:]) % 50
     trigrams = (bigrams[:-1] * 46337 + t[2:]) % 50
-    features = np.concatenate([t, bigrams + 20, trigrams + 20])
-    expected = table[features].sum(axis=0) * 10 / np.sqrt(12)
+    features = np.unique(np.concatenate([t, bigrams + 20, trigrams + 20]))
+    assert len(features) < 12
+    expected = table[features].sum(axis=0) * 10 / np.sqrt(len(features))
     np.testing.assert_allclose(scores[0], expected, rtol=1e-5)
     empty = keras.ops.convert_to_numpy(bag(np.zeros((1, 4), dtype="int32")))
     np.testing.assert_array_equal(empty, np.zeros((1, 3)))
+
+
+def test_ngram_bag_is_binary():
+    bag = HashedNgramBag(vocab_size=20, n_outputs=2, ngram_order=2, n_buckets=50)
+    bag.build((None, None))
+    bag.table.assign(np.random.default_rng(1).normal(size=(70, 2)).astype("float32"))
+    once = np.array([[3, 4, 0, 0, 0, 0]], dtype="int32")
+    repeated = np.array([[3, 4, 0, 3, 4, 0]], dtype="int32")  # "3 4", padding, "3 4"
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(bag(repeated)),
+        keras.ops.convert_to_numpy(bag(once)),
+        rtol=1e-6,
+    )
+    distinct = keras.ops.convert_to_numpy(bag.distinct_features(repeated))
+    assert sorted(distinct[distinct >= 0]) == [3, 4, 20 + (3 * 46337 + 4) % 50]
 
 
 def test_pretrained_frozen_embeddings(binary_data):
