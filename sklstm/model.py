@@ -283,7 +283,7 @@ def build_lstm_model(
     embedding_dim=128,
     lstm_units=64,
     bidirectional=True,
-    dropout=0.2,
+    dropout=0.5,
     recurrent_dropout=0.0,
     pooling="max",
     embeddings=None,
@@ -311,7 +311,7 @@ def build_lstm_model(
         Units of the LSTM layer, or of each stacked layer, first to last.
     bidirectional : bool, default=True
         Wrap each LSTM layer in :class:`keras.layers.Bidirectional`.
-    dropout : float, default=0.2
+    dropout : float, default=0.5
         Dropout on the inputs of every LSTM layer and before the output layer.
     recurrent_dropout : float, default=0.0
         Dropout on the recurrent state. Any value above 0 rules out the fused
