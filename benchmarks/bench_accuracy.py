@@ -65,20 +65,15 @@ DATASETS = ("sms_spam", "imdb", "20newsgroups")
 CONFIGS = ("default", "tuned", "tfidf", "keras")
 
 # Our best settings per dataset: tokenizer and classifier parameters, and the
-# network ("max_mean": see max_mean_model; None: build_lstm_model).
+# network ("max_mean": see max_mean_model; None: build_lstm_model). Since the
+# binary n-gram branch and dropout 0.5 became the defaults, nothing tried beats
+# them (IMDB, seed 0, each against the default's 90.98 % with dropout 0.2:
+# num_words=None 90.44 %, ngram_order=3 90.44 %, embedding_dim=64 with
+# lstm_units=32 90.56 %; the LSTM-only max_mean networks tuned before the
+# branch: 88.49 % IMDB, 98.83 % SMS Spam, 80.28 % 20 Newsgroups).
 TUNED = {
-    "sms_spam": {
-        "tokenizer": {},
-        "classifier": {"batch_size": 64, "learning_rate": 2e-3},
-        "architecture": "max_mean",
-    },
-    # Keep the end of long reviews, where the verdict usually is.
-    "imdb": {
-        "tokenizer": {"truncating": "pre"},
-        "classifier": {},
-        "architecture": "max_mean",
-    },
-    # Nothing tried beat the defaults here (max_mean: 80.28 % against 81.45 %).
+    "sms_spam": {"tokenizer": {}, "classifier": {}},
+    "imdb": {"tokenizer": {}, "classifier": {}},
     "20newsgroups": {"tokenizer": {}, "classifier": {}},
 }
 
