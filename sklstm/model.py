@@ -176,8 +176,10 @@ class HashedNgramBag(keras.layers.Layer):
         )
         features = ops.sort(features, axis=1)
         is_first = ops.concatenate(
-            [ops.ones_like(features[:, :1], dtype="bool"),
-             ops.not_equal(features[:, 1:], features[:, :-1])],
+            [
+                ops.ones_like(features[:, :1], dtype="bool"),
+                ops.not_equal(features[:, 1:], features[:, :-1]),
+            ],
             axis=1,
         )
         return ops.where(is_first, features, -1)
