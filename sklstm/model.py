@@ -89,9 +89,9 @@ class HashedNgramBag(keras.layers.Layer):
     features. The bag is binary: a feature counts once however often the text
     repeats it. A text's score is the sum of its distinct features' rows of a
     table, divided by the square root of their number, so that long texts do
-    not get larger scores. This is a logistic regression on a bag of n-grams, learned
-    jointly with the network, which gives it the word-pair evidence ("not good")
-    that makes TF-IDF + logistic regression strong.
+    not get larger scores. This is a logistic regression on a bag of n-grams,
+    learned jointly with the network, which gives it the word-pair evidence
+    ("not good") that makes TF-IDF + logistic regression strong.
 
     Parameters
     ----------
