@@ -1,8 +1,6 @@
 """LSTMTextClassifier: a Keras LSTM that behaves like a scikit-learn classifier."""
 
-import tempfile
 from numbers import Integral, Real
-from pathlib import Path
 
 import keras
 import numpy as np
@@ -32,6 +30,7 @@ from sklstm._batching import (
     training_batches,
     trim_padding,
 )
+from sklstm._persistence import keras_model_from_bytes, keras_model_to_bytes
 from sklstm._wrapper import KerasWrapper, as_callback_list
 from sklstm.model import POOLING_MODES, build_lstm_model
 
@@ -669,9 +668,12 @@ class LSTMTextClassifier(ClassifierMixin, KerasWrapper):
         Returns
         -------
         proba : ndarray of shape (n_samples, n_classes)
-            Class probabilities; each row sums to 1.
+            Class probabilities; each row sums to 1 in float64 precision.
         """
-        return self._predict_raw(X).astype(np.float64)
+        # The network's float32 softmax sums to 1 only within ~1e-7, which
+        # log_loss warns about; renormalising in float64 keeps every argmax.
+        proba = self._predict_raw(X).astype(np.float64)
+        return proba / proba.sum(axis=1, keepdims=True)
 
     def predict(self, X):
         """Most probable class label of each text.
@@ -715,27 +717,13 @@ class LSTMTextClassifier(ClassifierMixin, KerasWrapper):
         # can read back; nothing depends on scikeras' pickling patches.
         state = dict(super().__getstate__())
         if "model_" in state:
-            state["model_"] = _model_to_bytes(state["model_"])
+            state["model_"] = keras_model_to_bytes(state["model_"])
         return state
 
     def __setstate__(self, state):
         if isinstance(state.get("model_"), bytes):
-            state["model_"] = _model_from_bytes(state["model_"])
+            state["model_"] = keras_model_from_bytes(state["model_"])
         super().__setstate__(state)
 
     def __sklearn_is_fitted__(self):
         return hasattr(self, "model_")
-
-
-def _model_to_bytes(model):
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "model.keras"
-        model.save(path)
-        return path.read_bytes()
-
-
-def _model_from_bytes(data):
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "model.keras"
-        path.write_bytes(data)
-        return keras.saving.load_model(path)

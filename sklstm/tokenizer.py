@@ -531,6 +531,32 @@ class KerasTokenizerTransformer(TransformerMixin, BaseEstimator):
             [f"{prefix}{i}" for i in range(self.sequence_length_)], dtype=object
         )
 
+    def __getstate__(self):
+        # skops (safe persistence) stores dicts with str keys only, and the
+        # lookup's keys are bytes on the fast path, plus the None end mark.
+        # It travels as str tokens and their ids and is rebuilt on load.
+        state = super().__getstate__()
+        if "_lookup_" not in state:
+            return state
+        state = dict(state)
+        lookup = dict(state.pop("_lookup_"))
+        del lookup[_END_TOKEN]
+        keys = list(lookup)
+        as_bytes = bool(keys) and isinstance(keys[0], bytes)
+        ids = np.fromiter(lookup.values(), _ID, len(lookup))
+        state["_lookup_items"] = (_decode(keys), ids, as_bytes)
+        return state
+
+    def __setstate__(self, state):
+        if "_lookup_items" in state:
+            state = dict(state)
+            tokens, ids, as_bytes = state.pop("_lookup_items")
+            if as_bytes:
+                tokens = [token.encode("utf-8", "surrogatepass") for token in tokens]
+            state["_lookup_"] = dict(zip(tokens, ids.tolist(), strict=True))
+            state["_lookup_"][_END_TOKEN] = _END
+        super().__setstate__(state)
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.string = True

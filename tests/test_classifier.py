@@ -5,6 +5,7 @@ These run on every Keras backend: .ci/run repeats them with KERAS_BACKEND=jax.
 
 import pickle
 import random
+import warnings
 
 import keras
 import numpy as np
@@ -12,6 +13,7 @@ import pytest
 from scipy import sparse
 from sklearn.base import clone, is_classifier
 from sklearn.exceptions import NotFittedError
+from sklearn.metrics import log_loss
 from sklearn.model_selection import StratifiedKFold, check_cv, cross_val_score
 from sklearn.utils import get_tags
 
@@ -423,3 +425,15 @@ def test_invalid_parameters_are_named():
         LSTMTextClassifier(lstm_units=(4, 0)).fit(X, y)
     with pytest.raises(ValueError, match="ngram_order"):
         LSTMTextClassifier(ngram_order=0).fit(X, y)
+
+
+def test_probabilities_sum_to_one_in_float64(fitted, binary_data):
+    X, y = binary_data
+    proba = fitted.predict_proba(X)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(
+        fitted.classes_[proba.argmax(axis=1)], fitted.predict(X)
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        log_loss(y, proba, labels=fitted.classes_)
