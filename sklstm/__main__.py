@@ -1,0 +1,3 @@
+from sklstm.cli import main
+
+main(prog_name="sklstm")
