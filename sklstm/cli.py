@@ -17,6 +17,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 import ast  # noqa: E402
 import json  # noqa: E402
 import sys  # noqa: E402
+import warnings  # noqa: E402
 from contextlib import contextmanager  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -218,6 +219,7 @@ def _save_figure(result, path):
 def _report(y_true, y_pred, proba, classes, folder):
     """Print the classification report; write metrics.json and the figures."""
     from sklearn import metrics
+    from sklearn.exceptions import UndefinedMetricWarning
 
     from sklstm import plot_classification_report, plot_confusion_matrix
 
@@ -233,10 +235,13 @@ def _report(y_true, y_pred, proba, classes, folder):
     if set(y_true) <= set(classes):
         scores["log_loss"] = metrics.log_loss(y_true, proba, labels=classes)
     _save_figure(plot_confusion_matrix(y_true, y_pred), folder / "confusion_matrix.png")
-    _save_figure(
-        plot_classification_report(y_true, y_pred),
-        folder / "classification_report.png",
-    )
+    with warnings.catch_warnings():
+        # A class never predicted has no precision; the report shows it as 0.
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
+        _save_figure(
+            plot_classification_report(y_true, y_pred),
+            folder / "classification_report.png",
+        )
     return scores
 
 

@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 from sklearn.pipeline import make_pipeline
 
+import sklstm as sklstm_package
 from sklstm import KerasTokenizerTransformer, LSTMTextClassifier
 from sklstm.cli import main
 from tests.conftest import dataset_file
@@ -67,7 +68,8 @@ def trained(sms):
 @pytest.mark.realdata
 def test_train_writes_model_report_metrics_and_figures(trained):
     model, run = trained
-    assert "Epoch 1/1" in run.stdout and "precision" in run.stdout
+    assert "loss:" in run.stdout and "precision" in run.stdout
+    assert "Warning" not in run.stderr
     metrics = json.loads((model.parent / "metrics.json").read_text())
     assert 0 <= metrics["test"]["accuracy"] <= 1
     assert metrics["test"]["n_samples"] == 80
@@ -78,12 +80,8 @@ def test_train_writes_model_report_metrics_and_figures(trained):
 
 @pytest.mark.realdata
 def test_cli_process_prints_no_tensorflow_log_lines(trained):
-    eager = subprocess.run(
-        [sys.executable, "-c", "import sklstm, sys; sys.exit('keras' in sys.modules)"],
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-    )
-    if eager.returncode:
-        pytest.skip("import sklstm imports Keras, before the CLI can quiet it")
+    if not hasattr(sklstm_package, "__getattr__"):
+        pytest.skip("import sklstm imports Keras eagerly, before the CLI runs")
     assert not TF_LOG_LINE.search(trained[1].stderr), trained[1].stderr
 
 
@@ -116,7 +114,7 @@ def test_predict_reads_one_text_per_stdin_line(trained, sms):
     assert result.exit_code == 0, result.output
     from_stdin = pd.read_csv(pd.io.common.StringIO(result.stdout))
     assert len(from_stdin) == 5
-    np.testing.assert_allclose(from_stdin[["proba_ham", "proba_spam"]].sum(1), 1)
+    np.testing.assert_allclose(from_stdin[["proba_ham", "proba_spam"]].sum(axis=1), 1)
 
 
 @pytest.mark.realdata
