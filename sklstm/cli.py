@@ -25,8 +25,13 @@ import click  # noqa: E402
 
 from sklstm import __version__  # noqa: E402
 
-_FORMATS = {".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
-_FORMATS[".parquet"] = "parquet"
+_FORMATS = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".parquet": "parquet",
+}
 _COMPRESSIONS = {".gz", ".bz2", ".xz", ".zip", ".zst"}
 _STEPS = ("lstmtextclassifier", "kerastokenizertransformer")
 
@@ -67,6 +72,10 @@ def _read_table(path, encoding):
             f"{path} is not valid {encoding} ({exc.reason} at byte {exc.start}). "
             "Re-save it as UTF-8, or name its encoding with --encoding."
         ) from None
+    except ValueError as exc:
+        # pandas' ParserError, malformed JSON, pyarrow's ArrowInvalid.
+        reason = " ".join(str(exc).split())
+        raise click.ClickException(f"{path} is not valid {kind}: {reason}") from None
     if frame.empty:
         raise click.ClickException(f"{path} has no rows.")
     return frame

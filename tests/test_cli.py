@@ -199,6 +199,12 @@ def test_unknown_format_and_parameter_are_reported(table, tmp_path):
     assert "lstm_units" in fail([*args, "--test-size", "0", "--lstm-units", "-1"])
 
 
+def test_malformed_file_is_reported(tmp_path):
+    path = tmp_path / "broken.jsonl"
+    path.write_text('{"text": "a", "label"\n')
+    assert "is not valid jsonl" in fail(["train", path])
+
+
 def test_a_file_that_is_not_a_model_is_refused(table):
     assert "is not a model file" in fail(["predict", table, table])
 
