@@ -461,7 +461,8 @@ def _search_backend(scheduler):
         raise click.ClickException(
             "--scheduler needs dask.distributed: pip install 'sklstm[dask]'."
         ) from None
-    with Client(scheduler), joblib.parallel_config(backend="dask"):
+    # n_jobs=-1: as many folds at once as the cluster has worker threads.
+    with Client(scheduler), joblib.parallel_config(backend="dask", n_jobs=-1):
         yield
 
 

@@ -221,3 +221,26 @@ def test_missing_optional_dependencies_are_named(table, tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "sklstm.vectors", None)
     line = fail(["train", table, *columns, "--vectors", grid])
     assert "--vectors needs sklstm.vectors.WordVectors" in line
+
+
+def test_search_runs_on_a_dask_scheduler(tmp_path):
+    distributed = pytest.importorskip("dask.distributed")
+    data = tmp_path / "data.csv"
+    rows = ["good film,pos", "great movie,pos", "bad film,neg", "awful movie,neg"]
+    data.write_text("text,label\n" + "\n".join(rows * 4) + "\n")
+    grid = tmp_path / "grid.json"
+    grid.write_text('{"dropout": [0.3]}')
+    out = tmp_path / "best.skops"
+    with distributed.LocalCluster(
+        # Two threads: with one, joblib would run the folds in this thread.
+        n_workers=1,
+        threads_per_worker=2,
+        processes=False,
+        dashboard_address=None,
+    ) as cluster:
+        args = ["search", data, "--grid", grid, "--cv", "2", "-o", out]
+        args += ["--scheduler", cluster.scheduler_address, *TINY_OPTIONS]
+        result = CliRunner().invoke(main, [str(a) for a in args])
+        executed = [w.state.executed_count for w in cluster.workers.values()]
+    assert result.exit_code == 0, result.output
+    assert sum(executed) >= 2 and out.stat().st_size > 0
