@@ -26,6 +26,7 @@ from sklearn.utils.validation import (
 )
 
 from sklstm._batching import inference_batches, sequence_lengths, trim_padding
+from sklstm._inference import predict_on_batch
 from sklstm._training import PREDICT_BATCH_SIZE, TrainingLoopMixin
 from sklstm._wrapper import KerasWrapper
 from sklstm.model import POOLING_MODES, build_lstm_model
@@ -516,9 +517,7 @@ class LSTMTextClassifier(ClassifierMixin, TrainingLoopMixin, KerasWrapper):
         X = self._check_vocabulary(X.astype("int32"), fitting=False)
         proba = np.empty((len(X), self.n_classes_), dtype=np.float32)
         for index in inference_batches(sequence_lengths(X), PREDICT_BATCH_SIZE):
-            proba[index] = keras.ops.convert_to_numpy(
-                self.model_.predict_on_batch(trim_padding(X[index]))
-            )
+            proba[index] = predict_on_batch(self.model_, trim_padding(X[index]))
         return proba
 
     def predict_proba(self, X):
