@@ -6,7 +6,15 @@ and callbacks) → ``_run_epoch`` → ``_train_step``, with ``_evaluate`` for th
 validation data and ``_record_epoch`` for ``history_``. The loop calls
 ``train_on_batch`` itself, rather than ``model.fit``, so that every batch can
 be cut to its own width (see :mod:`sklstm._batching`).
+
+A ``KeyboardInterrupt`` (Ctrl+C in a notebook) ends training the way early
+stopping does, as in skorch: the epochs completed so far stay in ``history_``,
+callbacks see the end of training (early stopping restores the best weights
+so far), ``interrupted_`` is set and a warning says so. The estimator stays
+usable; fit again to train to the end.
 """
+
+import warnings
 
 import keras
 import numpy as np
@@ -43,6 +51,26 @@ def _validation_split(y, fraction, rng):
     return np.sort(train), np.sort(val)
 
 
+def _warn_about_training_data(X, y, validation):
+    """Fits that run but cannot learn much deserve a word."""
+    if not X.any():
+        warnings.warn(
+            "Every training text is empty (all token ids are 0): the model "
+            "can only learn the class frequencies and will predict the same "
+            "probabilities for every text. Check the tokenizer's input.",
+            UserWarning,
+            stacklevel=4,
+        )
+    if validation is not None and len(y) < len(validation[1]):
+        warnings.warn(
+            f"validation_fraction leaves {len(y)} samples to train on and "
+            f"holds out {len(validation[1])}: lower validation_fraction or set "
+            "early_stopping=False to train on all samples.",
+            UserWarning,
+            stacklevel=4,
+        )
+
+
 def _weighted_sums(totals, logs, n):
     for name, value in logs.items():
         totals[name] = totals.get(name, 0.0) + value * n
@@ -68,7 +96,11 @@ class TrainingLoopMixin:
             )
             validation = (X[val_idx], targets[val_idx], weights[val_idx])
             X, targets, weights = X[train_idx], targets[train_idx], weights[train_idx]
+        _warn_about_training_data(X, targets, validation)
         self._fit_loop((X, targets, weights), validation, epochs, rng)
+
+    def _routed_parameter_names(self):
+        return {**super()._routed_parameter_names(), "fit": set(FIT_SETTINGS)}
 
     def _fit_settings(self):
         """``batch_size``, ``epochs``, ``verbose`` and callbacks, after ``fit__``."""
@@ -125,20 +157,45 @@ class TrainingLoopMixin:
             settings, early_stopping, n_steps, initial_epoch + epochs
         )
         self.model_.stop_training = False
+        self.interrupted_ = False
         callbacks.on_train_begin()
-        for epoch in range(initial_epoch, initial_epoch + epochs):
-            callbacks.on_epoch_begin(epoch)
-            batches = training_batches(lengths, settings["batch_size"], rng)
-            logs = self._run_epoch(train, batches, callbacks)
-            if validation is not None:
-                logs.update(self._evaluate(validation))
-            callbacks.on_epoch_end(epoch, logs)
-            self._record_epoch(logs)
-            if self.model_.stop_training:
-                break
+        epoch_range = range(initial_epoch, initial_epoch + epochs)
+        try:
+            for epoch in epoch_range:
+                if not self._run_single_epoch(
+                    epoch, train, validation, lengths, settings, callbacks, rng
+                ):
+                    break
+        except KeyboardInterrupt:
+            self._on_interrupt()
         callbacks.on_train_end()
-        if early_stopping is not None:
+        if early_stopping is not None and early_stopping.best_weights is not None:
             self.best_epoch_ = early_stopping.best_epoch
+
+    def _run_single_epoch(
+        self, epoch, train, validation, lengths, settings, callbacks, rng
+    ):
+        """Train and validate one epoch; False when training should stop."""
+        callbacks.on_epoch_begin(epoch)
+        batches = training_batches(lengths, settings["batch_size"], rng)
+        logs = self._run_epoch(train, batches, callbacks)
+        if validation is not None:
+            logs.update(self._evaluate(validation))
+        callbacks.on_epoch_end(epoch, logs)
+        self._record_epoch(logs)
+        return not self.model_.stop_training
+
+    def _on_interrupt(self):
+        self.interrupted_ = True
+        n_epochs = len(self.history_.get("loss", []))
+        warnings.warn(
+            f"Training was interrupted (KeyboardInterrupt) after {n_epochs} "
+            "complete epoch(s); history_ holds those, and with early stopping "
+            "the best weights so far are kept. interrupted_ is True; fit again "
+            "to train to the end.",
+            UserWarning,
+            stacklevel=4,
+        )
 
     def _run_epoch(self, data, batches, callbacks):
         totals, n_seen = {}, 0

@@ -7,9 +7,7 @@ from pathlib import Path
 import keras
 import numpy as np
 from scikeras._utils import (
-    get_optimizer_class,
     route_params,
-    try_to_convert_strings_to_classes,
     unflatten_params,
 )
 from scipy import sparse
@@ -17,76 +15,26 @@ from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
-    _check_sample_weight,
     check_is_fitted,
-    column_or_1d,
     validate_data,
 )
 
 from sklstm._batching import inference_batches, sequence_lengths, trim_padding
+from sklstm._classifier_input import (
+    OOV_ID,
+    auto_vocab_size,
+    check_embeddings,
+    check_labels,
+    check_sample_weight,
+    check_token_values,
+    check_two_classes,
+    reject_text,
+)
 from sklstm._inference import predict_on_batch
 from sklstm._training import PREDICT_BATCH_SIZE, TrainingLoopMixin
-from sklstm._wrapper import KerasWrapper
+from sklstm._wrapper import KerasWrapper, resolve_optimizer
 from sklstm.model import POOLING_MODES, build_lstm_model
-
-# Id that KerasTokenizerTransformer gives to out-of-vocabulary words.
-OOV_ID = 1
-
-
-def _has_missing_label(y):
-    if y.dtype.kind == "f":
-        return np.isnan(y)
-    if y.dtype.kind == "O":
-        return np.array([v is None or (isinstance(v, float) and v != v) for v in y])
-    return np.zeros(len(y), dtype=bool)
-
-
-def _check_labels(y):
-    """1-D classification targets with no missing label."""
-    y = column_or_1d(y, warn=True)
-    missing = np.flatnonzero(_has_missing_label(y))
-    if missing.size:
-        raise ValueError(
-            f"y contains a missing label (NaN or None) at position {missing[0]}; "
-            "drop those samples or give them a label."
-        )
-    check_classification_targets(y)
-    return y
-
-
-def _reject_text(X):
-    """Raw text is the most likely wrong input: say what to put in front."""
-    values = np.asarray(X)
-    if values.dtype.kind in "US" or (
-        values.dtype.kind == "O" and any(isinstance(v, str) for v in values.flat)
-    ):
-        raise ValueError(
-            "LSTMTextClassifier expects integer token ids, got strings. Put a "
-            "KerasTokenizerTransformer in front of it to turn text into ids."
-        )
-
-
-def _check_token_values(X):
-    """Token ids must be whole and non-negative numbers."""
-    if X.dtype.kind == "f" and not np.all(np.mod(X, 1) == 0):
-        raise ValueError(
-            "LSTMTextClassifier expects integer token ids, got non-integer floats."
-        )
-    if X.size and X.min() < 0:
-        raise ValueError(
-            "Negative values in data passed to LSTMTextClassifier: token ids must "
-            f"be non-negative (0 is padding), got {X.min()!r}."
-        )
-
-
-def _check_two_classes(classes, what):
-    if len(classes) < 2:
-        raise ValueError(
-            f"LSTMTextClassifier needs samples of at least 2 classes; {what} 1 "
-            f"class: {list(classes)}."
-        )
 
 
 class LSTMTextClassifier(ClassifierMixin, TrainingLoopMixin, KerasWrapper):
@@ -182,6 +130,9 @@ class LSTMTextClassifier(ClassifierMixin, TrainingLoopMixin, KerasWrapper):
         stopping; None without early stopping.
     vocab_size_ : int
         Rows of the embedding matrix.
+    interrupted_ : bool
+        Whether the last ``fit`` or ``partial_fit`` was ended early by a
+        ``KeyboardInterrupt`` (see Notes).
     n_features_in_ : int
         Width of the id matrix seen in ``fit``; ``predict`` needs the same.
 
@@ -195,6 +146,16 @@ class LSTMTextClassifier(ClassifierMixin, TrainingLoopMixin, KerasWrapper):
     other width with scikit-learn's usual message, rather than silently cutting
     or padding texts: in a pipeline the tokenizer's ``sequence_length_`` keeps
     the width fixed.
+
+    A ``KeyboardInterrupt`` during training (Ctrl+C) does not propagate: it
+    ends training as early stopping would, keeps the completed epochs in
+    ``history_`` (and, with early stopping, the best weights so far), sets
+    ``interrupted_`` and warns. The estimator stays usable.
+
+    Token ids are checked before they are cast to the model's int32: at
+    ``predict``, whole numbers beyond the embedding, however large, read as
+    the out-of-vocabulary id 1; negative or fractional values are rejected.
+    ``vocab_size="auto"`` builds at most 2**22 rows and rejects larger ids.
 
     Batches group texts of similar length and drop the columns that are padding
     in every row of the batch. The model masks padding, so this changes no
@@ -321,10 +282,10 @@ class LSTMTextClassifier(ClassifierMixin, TrainingLoopMixin, KerasWrapper):
                 "dense array of token ids such as KerasTokenizerTransformer "
                 "produces."
             )
-        _reject_text(X)
+        reject_text(X)
         X = validate_data(self, X, reset=reset, dtype="numeric")
         if y is not None:
-            y = _check_labels(y)
+            y = check_labels(y)
         if y is not None and len(X) != len(y):
             raise ValueError(
                 f"X has {len(X)} samples but y has {len(y)}; they must match."
@@ -371,9 +332,7 @@ class LSTMTextClassifier(ClassifierMixin, TrainingLoopMixin, KerasWrapper):
 
     def _get_compile_kwargs(self):
         params = self.get_params()
-        optimizer = try_to_convert_strings_to_classes(
-            self.optimizer, get_optimizer_class
-        )
+        optimizer = resolve_optimizer(self.optimizer)
         optimizer_params = route_params(
             params, destination="optimizer", pass_filter=set(), strict=True
         )
@@ -391,7 +350,7 @@ class LSTMTextClassifier(ClassifierMixin, TrainingLoopMixin, KerasWrapper):
         if self.embeddings is not None:
             return int(np.shape(self.embeddings)[0])
         if self.vocab_size == "auto":
-            return max(int(X.max(initial=0)) + 1, OOV_ID + 1)
+            return auto_vocab_size(X)
         return int(self.vocab_size)
 
     def _initialize(self, X, y, classes=None):
@@ -399,7 +358,8 @@ class LSTMTextClassifier(ClassifierMixin, TrainingLoopMixin, KerasWrapper):
         self._label_encoder = LabelEncoder().fit(y if classes is None else classes)
         self.classes_ = self._label_encoder.classes_
         self.n_classes_ = len(self.classes_)
-        _check_two_classes(self.classes_, "y has")
+        check_two_classes(self.classes_, "y has")
+        check_embeddings(self.embeddings)
         self.vocab_size_ = self._resolve_vocab_size(X)
         # scikeras wraps model building in a process-wide determinism switch;
         # our layers carry their own seeds instead.
@@ -440,13 +400,14 @@ class LSTMTextClassifier(ClassifierMixin, TrainingLoopMixin, KerasWrapper):
             raise ValueError(
                 "LSTMTextClassifier requires y to be passed, but the target y is None."
             )
+        self._check_routed_params()
         new_model = not (self.warm_start and self.initialized_)
         X, y = self._check_X_y(X, y, reset=new_model)
         # Problems with the labels are reported before problems with the ids.
-        _check_two_classes(np.unique(y), "y has")
+        check_two_classes(np.unique(y), "y has")
         weights = self._sample_weights(X, y, sample_weight)
-        _check_two_classes(np.unique(y[weights > 0]), "Non-zero sample weights cover")
-        _check_token_values(X)
+        check_two_classes(np.unique(y[weights > 0]), "Non-zero sample weights cover")
+        check_token_values(X)
         if new_model:
             self._initialize(X, y)
         self._train(X, y, weights, epochs=None, validate=self.early_stopping)
@@ -477,9 +438,10 @@ class LSTMTextClassifier(ClassifierMixin, TrainingLoopMixin, KerasWrapper):
         first_call = not self.initialized_
         if first_call:
             self._validate_params()
+            self._check_routed_params()
         X, y = self._check_X_y(X, y, reset=first_call)
         weights = self._sample_weights(X, y, sample_weight)
-        _check_token_values(X)
+        check_token_values(X)
         if first_call:
             self._initialize(X, y, classes=classes)
         elif classes is not None and not np.array_equal(
@@ -503,7 +465,7 @@ class LSTMTextClassifier(ClassifierMixin, TrainingLoopMixin, KerasWrapper):
 
     def _sample_weights(self, X, y, sample_weight):
         """The per-sample loss weights; the caller's array is never modified."""
-        weights = _check_sample_weight(sample_weight, X, dtype=np.float32, copy=True)
+        weights = check_sample_weight(sample_weight, X)
         if self.class_weight is not None:
             weights *= compute_sample_weight(self.class_weight, y).astype(np.float32)
         return weights
@@ -513,8 +475,8 @@ class LSTMTextClassifier(ClassifierMixin, TrainingLoopMixin, KerasWrapper):
     def _predict_raw(self, X):
         check_is_fitted(self, "model_")
         X, _ = self._check_X_y(X)
-        _check_token_values(X)
-        X = self._check_vocabulary(X.astype("int32"), fitting=False)
+        check_token_values(X)
+        X = self._check_vocabulary(X, fitting=False).astype("int32")
         proba = np.empty((len(X), self.n_classes_), dtype=np.float32)
         for index in inference_batches(sequence_lengths(X), PREDICT_BATCH_SIZE):
             proba[index] = predict_on_batch(self.model_, trim_padding(X[index]))
