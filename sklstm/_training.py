@@ -105,14 +105,8 @@ class TrainingLoopMixin:
     def _fit_settings(self):
         """``batch_size``, ``epochs``, ``verbose`` and callbacks, after ``fit__``."""
         params = self.get_params()
+        # Names other than FIT_SETTINGS were rejected by _check_routed_params.
         settings = route_params(params, "fit", pass_filter=set(), strict=True)
-        unknown = set(settings) - set(FIT_SETTINGS)
-        if unknown:
-            raise ValueError(
-                f"Unsupported fit__ parameters {sorted(unknown)}: LSTMTextClassifier "
-                "runs its own training loop and takes fit__batch_size, "
-                "fit__epochs, fit__verbose and fit__callbacks."
-            )
         callbacks = self._routed_callbacks()
         if settings.get("callbacks") is not None:
             callbacks += as_callback_list(settings["callbacks"])

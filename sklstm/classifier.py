@@ -438,7 +438,7 @@ class LSTMTextClassifier(ClassifierMixin, TrainingLoopMixin, KerasWrapper):
         first_call = not self.initialized_
         if first_call:
             self._validate_params()
-            self._check_routed_params()
+        self._check_routed_params()
         X, y = self._check_X_y(X, y, reset=first_call)
         weights = self._sample_weights(X, y, sample_weight)
         check_token_values(X)
