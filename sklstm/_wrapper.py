@@ -16,13 +16,26 @@ scikeras' own routing functions, without its class:
   classes to be built with routed ``callbacks__...`` parameters.
 """
 
+import inspect
 from collections.abc import Mapping
 
 import keras
-from scikeras._utils import route_params, unflatten_params
+from scikeras._utils import (
+    get_optimizer_class,
+    route_params,
+    try_to_convert_strings_to_classes,
+    unflatten_params,
+)
 from sklearn.base import BaseEstimator
 
 ROUTING_PREFIXES = ("model", "fit", "compile", "predict", "optimizer", "callbacks")
+
+
+# The kinds of parameter a routed name can set.
+_NAMED = (
+    inspect.Parameter.POSITIONAL_OR_KEYWORD,
+    inspect.Parameter.KEYWORD_ONLY,
+)
 
 
 def _is_routed(name):
@@ -43,6 +56,83 @@ def as_callback_list(callbacks):
             f"{callbacks!r}."
         )
     return callbacks
+
+
+def resolve_optimizer(optimizer):
+    """An optimizer name as its Keras class; classes and instances as they are."""
+    try:
+        return try_to_convert_strings_to_classes(optimizer, get_optimizer_class)
+    except ValueError as exc:
+        raise ValueError(
+            f"optimizer={optimizer!r} is not a Keras optimizer; give a name such "
+            "as 'adam', 'sgd' or 'rmsprop', or a keras.optimizers.Optimizer "
+            "class or instance."
+        ) from exc
+
+
+def init_parameter_names(cls):
+    """Keyword parameters of ``cls.__init__``, following ``**kwargs`` up the MRO."""
+    names = set()
+    for klass in inspect.getmro(cls):
+        if "__init__" not in vars(klass) or klass is object:
+            continue
+        parameters = inspect.signature(klass.__init__).parameters.values()
+        names |= {p.name for p in parameters if p.kind in _NAMED and p.name != "self"}
+        if not any(p.kind is p.VAR_KEYWORD for p in parameters):
+            break
+    return names
+
+
+def callback_parameter_names(callbacks):
+    """The ``callbacks__`` names that scikeras' routing delivers to ``callbacks``.
+
+    A callback class takes its own parameters (``callbacks__patience``); in a
+    list or dict, ``callbacks__<index or key>__<name>`` goes to one class and a
+    plain ``callbacks__<name>`` to every class, so it must suit them all.
+    Callback instances take none: they were built already.
+    """
+    if inspect.isclass(callbacks):
+        return init_parameter_names(callbacks)
+    if isinstance(callbacks, Mapping):
+        items = callbacks.items()
+    elif isinstance(callbacks, (list, tuple)):
+        items = enumerate(callbacks)
+    else:
+        return set()
+    classes = {str(key): cb for key, cb in items if inspect.isclass(cb)}
+    per_class = {key: init_parameter_names(cb) for key, cb in classes.items()}
+    shared = set.intersection(*per_class.values()) if per_class else set()
+    return shared | {f"{key}__{n}" for key, names in per_class.items() for n in names}
+
+
+def _routed_name(rest, prefix, callbacks):
+    """The part of a routed name that its destination must recognise."""
+    depth = 1
+    if prefix == "callbacks" and not inspect.isclass(callbacks):
+        depth = 2 if rest.split("__")[0] in map(str, _callback_keys(callbacks)) else 1
+    return "__".join(rest.split("__")[:depth])
+
+
+def _callback_keys(callbacks):
+    if isinstance(callbacks, Mapping):
+        return list(callbacks)
+    if isinstance(callbacks, (list, tuple)):
+        return list(range(len(callbacks)))
+    return []
+
+
+# Why a prefix accepts no parameter at all, and where the setting belongs.
+_NOTHING_ROUTED = {
+    "model": "the network's settings are the estimator's own parameters "
+    "(e.g. embedding_dim, lstm_units).",
+    "compile": "nothing is compiled.",
+    "optimizer": "an optimizer instance was given; pass its arguments when "
+    "creating it, or give the optimizer's name or class instead.",
+    "callbacks": "they build the callback classes given in callbacks, and "
+    "callbacks holds no class; pass instances or classes in callbacks.",
+    "fit": "training takes no routed parameters.",
+    "predict": "prediction takes no routed parameters.",
+}
 
 
 class KerasWrapper(BaseEstimator):
@@ -110,6 +200,50 @@ class KerasWrapper(BaseEstimator):
             compile_kwargs=self._get_compile_kwargs(),
             **model_params,
         )
+
+    def _routed_parameter_names(self):
+        """The names each routing prefix accepts; subclasses add their ``fit__``.
+
+        ``model__`` names are the keyword parameters ``_keras_build_fn`` declares
+        beyond ``meta`` and ``compile_kwargs``; ``optimizer__`` names those of the
+        optimizer class; ``predict__`` takes none.
+        """
+        params = self.get_params()
+        build = inspect.signature(self._keras_build_fn).parameters.values()
+        optimizer = resolve_optimizer(params.get("optimizer"))
+        return {
+            "model": {p.name for p in build if p.kind in _NAMED}
+            - {"meta", "compile_kwargs"},
+            "compile": set(inspect.signature(keras.Model.compile).parameters)
+            - {"self", "optimizer"},
+            "optimizer": init_parameter_names(optimizer)
+            if inspect.isclass(optimizer)
+            else set(),
+            "callbacks": callback_parameter_names(params.get("callbacks")),
+            "fit": set(),
+            "predict": set(),
+        }
+
+    def _check_routed_params(self):
+        """Reject, before building anything, routed parameters nothing would read."""
+        accepted = self._routed_parameter_names()
+        callbacks = self.get_params().get("callbacks")
+        for prefix in ROUTING_PREFIXES:
+            start = prefix + "__"
+            unknown = sorted(
+                name
+                for name in self._routed_params
+                if name.startswith(start)
+                and _routed_name(name[len(start) :], prefix, callbacks)
+                not in accepted[prefix]
+            )
+            if unknown:
+                takes = sorted(accepted[prefix])
+                raise ValueError(
+                    f"Unknown {start} parameter(s) {unknown}: {start} "
+                    + (f"accepts {takes}." if takes else "accepts none here: ")
+                    + ("" if takes else _NOTHING_ROUTED[prefix])
+                )
 
     def _routed_callbacks(self):
         params = self.get_params()

@@ -5,113 +5,38 @@ from numbers import Integral, Real
 import keras
 import numpy as np
 from scikeras._utils import (
-    get_optimizer_class,
     route_params,
-    try_to_convert_strings_to_classes,
     unflatten_params,
 )
 from scipy import sparse
 from sklearn.base import ClassifierMixin, _fit_context
-from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
-    _check_sample_weight,
     check_is_fitted,
-    column_or_1d,
     validate_data,
 )
 
-from sklstm._batching import (
-    inference_batches,
-    sequence_lengths,
-    training_batches,
-    trim_padding,
+from sklstm._batching import inference_batches, sequence_lengths, trim_padding
+from sklstm._classifier_input import (
+    OOV_ID,
+    auto_vocab_size,
+    check_embeddings,
+    check_labels,
+    check_sample_weight,
+    check_token_values,
+    check_two_classes,
+    reject_text,
 )
+from sklstm._inference import predict_on_batch
 from sklstm._persistence import keras_model_from_bytes, keras_model_to_bytes
-from sklstm._wrapper import KerasWrapper, as_callback_list
+from sklstm._training import PREDICT_BATCH_SIZE, TrainingLoopMixin
+from sklstm._wrapper import KerasWrapper, resolve_optimizer
 from sklstm.model import POOLING_MODES, build_lstm_model
 
-# Id that KerasTokenizerTransformer gives to out-of-vocabulary words.
-OOV_ID = 1
 
-PREDICT_BATCH_SIZE = 256
-
-
-def _has_missing_label(y):
-    if y.dtype.kind == "f":
-        return np.isnan(y)
-    if y.dtype.kind == "O":
-        return np.array([v is None or (isinstance(v, float) and v != v) for v in y])
-    return np.zeros(len(y), dtype=bool)
-
-
-def _check_labels(y):
-    """1-D classification targets with no missing label."""
-    y = column_or_1d(y, warn=True)
-    missing = np.flatnonzero(_has_missing_label(y))
-    if missing.size:
-        raise ValueError(
-            f"y contains a missing label (NaN or None) at position {missing[0]}; "
-            "drop those samples or give them a label."
-        )
-    check_classification_targets(y)
-    return y
-
-
-def _reject_text(X):
-    """Raw text is the most likely wrong input: say what to put in front."""
-    values = np.asarray(X)
-    if values.dtype.kind in "US" or (
-        values.dtype.kind == "O" and any(isinstance(v, str) for v in values.flat)
-    ):
-        raise ValueError(
-            "LSTMTextClassifier expects integer token ids, got strings. Put a "
-            "KerasTokenizerTransformer in front of it to turn text into ids."
-        )
-
-
-def _check_token_values(X):
-    """Token ids must be whole and non-negative numbers."""
-    if X.dtype.kind == "f" and not np.all(np.mod(X, 1) == 0):
-        raise ValueError(
-            "LSTMTextClassifier expects integer token ids, got non-integer floats."
-        )
-    if X.size and X.min() < 0:
-        raise ValueError(
-            "Negative values in data passed to LSTMTextClassifier: token ids must "
-            f"be non-negative (0 is padding), got {X.min()!r}."
-        )
-
-
-def _check_two_classes(classes, what):
-    if len(classes) < 2:
-        raise ValueError(
-            f"LSTMTextClassifier needs samples of at least 2 classes; {what} 1 "
-            f"class: {list(classes)}."
-        )
-
-
-def _validation_split(y, fraction, rng):
-    """Stratified, shuffled train/validation indices, never Keras' tail slice.
-
-    Falls back to an unstratified shuffled split when some class is too rare to
-    appear on both sides.
-    """
-    n_val = min(max(1, round(fraction * len(y))), len(y) - 1)
-    seed = int(rng.integers(np.iinfo(np.int32).max))
-    try:
-        splitter = StratifiedShuffleSplit(1, test_size=n_val, random_state=seed)
-        train, val = next(splitter.split(np.zeros(len(y)), y))
-    except ValueError:
-        splitter = ShuffleSplit(1, test_size=n_val, random_state=seed)
-        train, val = next(splitter.split(y))
-    return np.sort(train), np.sort(val)
-
-
-class LSTMTextClassifier(ClassifierMixin, KerasWrapper):
+class LSTMTextClassifier(ClassifierMixin, TrainingLoopMixin, KerasWrapper):
     """Text classifier: embedding, LSTM layers and a linear n-gram branch, softmax.
 
     It takes the integer token ids that :class:`~sklstm.KerasTokenizerTransformer`
@@ -204,6 +129,9 @@ class LSTMTextClassifier(ClassifierMixin, KerasWrapper):
         stopping; None without early stopping.
     vocab_size_ : int
         Rows of the embedding matrix.
+    interrupted_ : bool
+        Whether the last ``fit`` or ``partial_fit`` was ended early by a
+        ``KeyboardInterrupt`` (see Notes).
     n_features_in_ : int
         Width of the id matrix seen in ``fit``; ``predict`` needs the same.
 
@@ -217,6 +145,16 @@ class LSTMTextClassifier(ClassifierMixin, KerasWrapper):
     other width with scikit-learn's usual message, rather than silently cutting
     or padding texts: in a pipeline the tokenizer's ``sequence_length_`` keeps
     the width fixed.
+
+    A ``KeyboardInterrupt`` during training (Ctrl+C) does not propagate: it
+    ends training as early stopping would, keeps the completed epochs in
+    ``history_`` (and, with early stopping, the best weights so far), sets
+    ``interrupted_`` and warns. The estimator stays usable.
+
+    Token ids are checked before they are cast to the model's int32: at
+    ``predict``, whole numbers beyond the embedding, however large, read as
+    the out-of-vocabulary id 1; negative or fractional values are rejected.
+    ``vocab_size="auto"`` builds at most 2**22 rows and rejects larger ids.
 
     Batches group texts of similar length and drop the columns that are padding
     in every row of the batch. The model masks padding, so this changes no
@@ -343,10 +281,10 @@ class LSTMTextClassifier(ClassifierMixin, KerasWrapper):
                 "dense array of token ids such as KerasTokenizerTransformer "
                 "produces."
             )
-        _reject_text(X)
+        reject_text(X)
         X = validate_data(self, X, reset=reset, dtype="numeric")
         if y is not None:
-            y = _check_labels(y)
+            y = check_labels(y)
         if y is not None and len(X) != len(y):
             raise ValueError(
                 f"X has {len(X)} samples but y has {len(y)}; they must match."
@@ -393,9 +331,7 @@ class LSTMTextClassifier(ClassifierMixin, KerasWrapper):
 
     def _get_compile_kwargs(self):
         params = self.get_params()
-        optimizer = try_to_convert_strings_to_classes(
-            self.optimizer, get_optimizer_class
-        )
+        optimizer = resolve_optimizer(self.optimizer)
         optimizer_params = route_params(
             params, destination="optimizer", pass_filter=set(), strict=True
         )
@@ -413,7 +349,7 @@ class LSTMTextClassifier(ClassifierMixin, KerasWrapper):
         if self.embeddings is not None:
             return int(np.shape(self.embeddings)[0])
         if self.vocab_size == "auto":
-            return max(int(X.max(initial=0)) + 1, OOV_ID + 1)
+            return auto_vocab_size(X)
         return int(self.vocab_size)
 
     def _initialize(self, X, y, classes=None):
@@ -421,7 +357,8 @@ class LSTMTextClassifier(ClassifierMixin, KerasWrapper):
         self._label_encoder = LabelEncoder().fit(y if classes is None else classes)
         self.classes_ = self._label_encoder.classes_
         self.n_classes_ = len(self.classes_)
-        _check_two_classes(self.classes_, "y has")
+        check_two_classes(self.classes_, "y has")
+        check_embeddings(self.embeddings)
         self.vocab_size_ = self._resolve_vocab_size(X)
         # scikeras wraps model building in a process-wide determinism switch;
         # our layers carry their own seeds instead.
@@ -462,13 +399,14 @@ class LSTMTextClassifier(ClassifierMixin, KerasWrapper):
             raise ValueError(
                 "LSTMTextClassifier requires y to be passed, but the target y is None."
             )
+        self._check_routed_params()
         new_model = not (self.warm_start and self.initialized_)
         X, y = self._check_X_y(X, y, reset=new_model)
         # Problems with the labels are reported before problems with the ids.
-        _check_two_classes(np.unique(y), "y has")
+        check_two_classes(np.unique(y), "y has")
         weights = self._sample_weights(X, y, sample_weight)
-        _check_two_classes(np.unique(y[weights > 0]), "Non-zero sample weights cover")
-        _check_token_values(X)
+        check_two_classes(np.unique(y[weights > 0]), "Non-zero sample weights cover")
+        check_token_values(X)
         if new_model:
             self._initialize(X, y)
         self._train(X, y, weights, epochs=None, validate=self.early_stopping)
@@ -499,9 +437,10 @@ class LSTMTextClassifier(ClassifierMixin, KerasWrapper):
         first_call = not self.initialized_
         if first_call:
             self._validate_params()
+        self._check_routed_params()
         X, y = self._check_X_y(X, y, reset=first_call)
         weights = self._sample_weights(X, y, sample_weight)
-        _check_token_values(X)
+        check_token_values(X)
         if first_call:
             self._initialize(X, y, classes=classes)
         elif classes is not None and not np.array_equal(
@@ -525,136 +464,21 @@ class LSTMTextClassifier(ClassifierMixin, KerasWrapper):
 
     def _sample_weights(self, X, y, sample_weight):
         """The per-sample loss weights; the caller's array is never modified."""
-        weights = _check_sample_weight(sample_weight, X, dtype=np.float32, copy=True)
+        weights = check_sample_weight(sample_weight, X)
         if self.class_weight is not None:
             weights *= compute_sample_weight(self.class_weight, y).astype(np.float32)
         return weights
-
-    def _train(self, X, y, weights, epochs, *, validate):
-        targets = self._encode_targets(y)
-        X = self._check_vocabulary(X.astype("int32"), fitting=True)
-        rng = np.random.default_rng([self._seed, len(self.history_.get("loss", []))])
-        validation = None
-        if validate:
-            train_idx, val_idx = _validation_split(
-                targets, self.validation_fraction, rng
-            )
-            validation = (X[val_idx], targets[val_idx], weights[val_idx])
-            X, targets, weights = X[train_idx], targets[train_idx], weights[train_idx]
-        self._fit_loop((X, targets, weights), validation, epochs, rng)
-
-    def _fit_settings(self):
-        """``batch_size``, ``epochs``, ``verbose`` and callbacks, after ``fit__``."""
-        params = self.get_params()
-        settings = route_params(params, "fit", pass_filter=set(), strict=True)
-        unknown = set(settings) - {"batch_size", "epochs", "verbose", "callbacks"}
-        if unknown:
-            raise ValueError(
-                f"Unsupported fit__ parameters {sorted(unknown)}: LSTMTextClassifier "
-                "runs its own training loop and takes fit__batch_size, "
-                "fit__epochs, fit__verbose and fit__callbacks."
-            )
-        callbacks = self._routed_callbacks()
-        if settings.get("callbacks") is not None:
-            callbacks += as_callback_list(settings["callbacks"])
-        settings["callbacks"] = callbacks
-        settings.setdefault("batch_size", self.batch_size)
-        settings.setdefault("epochs", self.epochs)
-        settings.setdefault("verbose", self.verbose)
-        return settings
-
-    def _make_callbacks(self, settings, early_stopping, n_steps, epochs):
-        callbacks = list(settings["callbacks"])
-        if early_stopping is not None:
-            callbacks.append(early_stopping)
-        return keras.callbacks.CallbackList(
-            callbacks,
-            add_history=False,
-            add_progbar=bool(settings["verbose"]),
-            model=self.model_,
-            verbose=int(settings["verbose"]),
-            epochs=epochs,
-            steps=n_steps,
-        )
-
-    def _fit_loop(self, train, validation, epochs, rng):
-        """Run ``epochs`` epochs, Keras callbacks included, then record history."""
-        settings = self._fit_settings()
-        epochs = settings["epochs"] if epochs is None else epochs
-        initial_epoch = len(self.history_.get("loss", []))
-        lengths = sequence_lengths(train[0])
-        n_steps = -(-len(lengths) // settings["batch_size"])
-        early_stopping = None
-        if validation is not None:
-            early_stopping = keras.callbacks.EarlyStopping(
-                monitor="val_loss",
-                patience=self.n_iter_no_change,
-                restore_best_weights=True,
-            )
-        callbacks = self._make_callbacks(
-            settings, early_stopping, n_steps, initial_epoch + epochs
-        )
-        self.model_.stop_training = False
-        callbacks.on_train_begin()
-        for epoch in range(initial_epoch, initial_epoch + epochs):
-            callbacks.on_epoch_begin(epoch)
-            batches = training_batches(lengths, settings["batch_size"], rng)
-            logs = self._run_epoch(train, batches, callbacks)
-            if validation is not None:
-                logs.update(self._evaluate(validation))
-            callbacks.on_epoch_end(epoch, logs)
-            self._record_epoch(logs)
-            if self.model_.stop_training:
-                break
-        callbacks.on_train_end()
-        if early_stopping is not None:
-            self.best_epoch_ = early_stopping.best_epoch
-
-    def _run_epoch(self, data, batches, callbacks):
-        totals, n_seen = {}, 0
-        for step, index in enumerate(batches):
-            callbacks.on_train_batch_begin(step)
-            logs = self._train_step(*(part[index] for part in data))
-            n_seen += len(index)
-            for name, value in logs.items():
-                totals[name] = totals.get(name, 0.0) + value * len(index)
-            callbacks.on_train_batch_end(
-                step, {k: v / n_seen for k, v in totals.items()}
-            )
-        return {name: total / n_seen for name, total in totals.items()}
-
-    def _train_step(self, X, y, weights):
-        return self.model_.train_on_batch(
-            trim_padding(X), y, sample_weight=weights, return_dict=True
-        )
-
-    def _evaluate(self, data):
-        X, y, weights = data
-        totals = {}
-        for index in inference_batches(sequence_lengths(X), PREDICT_BATCH_SIZE):
-            logs = self.model_.test_on_batch(
-                trim_padding(X[index]), y[index], weights[index], return_dict=True
-            )
-            for name, value in logs.items():
-                totals[name] = totals.get(name, 0.0) + value * len(index)
-        return {f"val_{name}": total / len(y) for name, total in totals.items()}
-
-    def _record_epoch(self, logs):
-        for name, value in logs.items():
-            self.history_.setdefault(name, []).append(float(value))
 
     # -------------------------------------------------------------- prediction
 
     def _predict_raw(self, X):
         check_is_fitted(self, "model_")
         X, _ = self._check_X_y(X)
-        _check_token_values(X)
-        X = self._check_vocabulary(X.astype("int32"), fitting=False)
+        check_token_values(X)
+        X = self._check_vocabulary(X, fitting=False).astype("int32")
         proba = np.empty((len(X), self.n_classes_), dtype=np.float32)
         for index in inference_batches(sequence_lengths(X), PREDICT_BATCH_SIZE):
-            proba[index] = keras.ops.convert_to_numpy(
-                self.model_.predict_on_batch(trim_padding(X[index]))
-            )
+            proba[index] = predict_on_batch(self.model_, trim_padding(X[index]))
         return proba
 
     def predict_proba(self, X):

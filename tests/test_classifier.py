@@ -18,7 +18,7 @@ from sklearn.model_selection import StratifiedKFold, check_cv, cross_val_score
 from sklearn.utils import get_tags
 
 from sklstm import LSTMTextClassifier
-from sklstm.classifier import _validation_split
+from sklstm._training import _validation_split
 from sklstm.model import HashedNgramBag
 
 TINY = dict(embedding_dim=8, lstm_units=4, epochs=2, batch_size=16, random_state=0)

@@ -1,0 +1,397 @@
+"""Misuse of the tokenizer, the classifier and the pipeline: a table of cases.
+
+Each bad input must get a clear error from sklstm (or from the scikit-learn
+validation it calls), never one from inside Keras, TensorFlow, JAX or numpy;
+each unusual but valid input must give a correct result. A property test then
+drives the whole pipeline with arbitrary unicode texts and labels.
+"""
+
+import traceback
+import warnings
+from pathlib import Path
+
+import hypothesis.strategies as st
+import keras
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from scipy import sparse
+from sklearn.exceptions import NotFittedError
+from sklearn.pipeline import make_pipeline
+
+from sklstm import KerasTokenizerTransformer, LSTMTextClassifier
+
+# Eager execution: on these tiny arrays graph tracing costs more than training.
+TINY = dict(
+    embedding_dim=4,
+    lstm_units=2,
+    epochs=1,
+    batch_size=16,
+    random_state=0,
+    early_stopping=False,
+    compile__run_eagerly=True,
+)
+TEXTS = ["good film", "bad film", "great plot", "awful plot"] * 5
+LABELS = ["pos", "neg"] * 10
+IDS = np.random.default_rng(0).integers(2, 30, (40, 6))
+Y = np.array(["a", "b"])[np.arange(40) % 2]
+SW_ROWS = np.arange(40)
+EARLY_STOP = keras.callbacks.EarlyStopping
+
+# Where a clear error may come from: sklstm, or the scikit-learn validation
+# (parameters, arrays, labels, fitted state) that sklstm calls on purpose.
+CLEAR_ORIGINS = ("sklstm", "sklearn")
+
+
+def _with_id(value, dtype=None):
+    X = np.where(IDS == 5, value, IDS)
+    return X.astype(dtype) if dtype else X
+
+
+def _origin(error):
+    """The package whose code raised ``error``: its innermost frame's file."""
+    filename = Path(traceback.extract_tb(error.__traceback__)[-1].filename)
+    parts = filename.parts
+    if "site-packages" in parts:
+        return parts[parts.index("site-packages") + 1]
+    return "sklstm" if "sklstm" in parts else filename.name
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    """A fitted tokenizer, classifier and pipeline, by name."""
+    return {
+        "tokenizer": KerasTokenizerTransformer().fit(TEXTS),
+        "classifier": LSTMTextClassifier(**TINY).fit(IDS, Y),
+        "pipeline": make_pipeline(
+            KerasTokenizerTransformer(), LSTMTextClassifier(**TINY)
+        ).fit(TEXTS, LABELS),
+    }
+
+
+def tok(**params):
+    return lambda fitted: KerasTokenizerTransformer(**params)
+
+
+def clf(**params):
+    return lambda fitted: LSTMTextClassifier(**{**TINY, **params})
+
+
+def pipe(**params):
+    return lambda fitted: make_pipeline(
+        KerasTokenizerTransformer(), LSTMTextClassifier(**{**TINY, **params})
+    )
+
+
+def fitted_one(name):
+    return lambda fitted: fitted[name]
+
+
+def case(name, estimator, step, args, error, fragment):
+    return pytest.param(estimator, step, args, error, fragment, id=name)
+
+
+# fmt: off
+# fmt: off
+MISUSE = [
+    # --- tokenizer: texts
+    case("tok-fit-None", tok(), "fit", (None,), TypeError, "NoneType"),
+    case("tok-fit-single-str", tok(), "fit", ("a text",), ValueError, "single string"),
+    case("tok-fit-None-entry", tok(), "fit", (["a", None],), ValueError, "Entry 1"),
+    case("tok-fit-NaN-entry", tok(), "fit", (["a", np.nan],), ValueError, "missing"),
+    case("tok-fit-bytes", tok(), "fit", (["a", b"b"],), TypeError, "bytes"),
+    case("tok-fit-numbers", tok(), "fit", ([1, 2],), TypeError, "type int"),
+    case("tok-fit-nested", tok(), "fit", ([["a"], "b"],), TypeError, "type list"),
+    case("tok-fit-2d-array", tok(), "fit",
+         (np.array([["a", "b"]] * 2),), ValueError, "shape (2, 2)"),
+    case("tok-fit-2-col-frame", tok(), "fit",
+         (pd.DataFrame({"a": ["x"], "b": ["y"]}),), ValueError, "2 columns"),
+    case("tok-fit-dict", tok(), "fit", ({"a": 1},), TypeError, "type dict"),
+    case("tok-fit-set", tok(), "fit", ({"a", "b"},), TypeError, "type set"),
+    case("tok-fit-int", tok(), "fit", (5,), TypeError, "type int"),
+    case("tok-fit-empty", tok(), "fit", ([],), ValueError, "empty"),
+    case("tok-transform-unfitted", tok(), "transform",
+         (["a"],), NotFittedError, "not fitted"),
+    case("tok-transform-None", fitted_one("tokenizer"), "transform",
+         (None,), TypeError, "NoneType"),
+    case("tok-transform-str", fitted_one("tokenizer"), "transform",
+         ("good",), ValueError, "single string"),
+    case("tok-transform-NaN", fitted_one("tokenizer"), "transform",
+         (["good", float("nan")],), ValueError, "Entry 1"),
+    # --- tokenizer: parameters
+    case("tok-num_words-0", tok(num_words=0), "fit", (TEXTS,), ValueError, "num_words"),
+    case("tok-maxlen-neg", tok(maxlen=-1), "fit", (TEXTS,), ValueError, "maxlen"),
+    case("tok-padding", tok(padding="middle"), "fit", (TEXTS,), ValueError, "padding"),
+    case("tok-dtype-str", tok(dtype="str"), "fit",
+         (TEXTS,), ValueError, "cannot hold token ids"),
+    case(
+        "tok-dtype-too-narrow",
+        tok(dtype="int8"),
+        "fit",
+        ([" ".join(f"w{i}" for i in range(300))],),
+        ValueError,
+        "cannot hold token id",
+    ),
+    # --- classifier: X
+    case(
+        "clf-fit-strings",
+        clf(),
+        "fit",
+        (np.array([["a"]] * 4), [0, 1, 0, 1]),
+        ValueError,
+        "KerasTokenizerTransformer",
+    ),
+    case("clf-fit-1d", clf(), "fit", (IDS[:, 0], Y), ValueError, "2D array"),
+    case("clf-fit-3d", clf(), "fit", (IDS[:, :, None], Y), ValueError, "dim 3"),
+    case("clf-fit-sparse", clf(), "fit",
+         (sparse.csr_matrix(IDS), Y), TypeError, "Sparse"),
+    case("clf-fit-NaN", clf(), "fit", (_with_id(np.nan), Y), ValueError, "NaN"),
+    case("clf-fit-inf", clf(), "fit", (_with_id(np.inf), Y), ValueError, "infinity"),
+    case("clf-fit-negative", clf(), "fit", (-IDS, Y), ValueError, "non-negative"),
+    case("clf-fit-fractional", clf(), "fit", (IDS + 0.5, Y), ValueError, "non-integer"),
+    case("clf-fit-bool", clf(), "fit", (IDS > 5, Y), TypeError, "booleans"),
+    case("clf-fit-complex", clf(), "fit", (IDS + 1j, Y), ValueError, "Complex"),
+    case("clf-fit-no-rows", clf(), "fit",
+         (np.zeros((0, 6)), []), ValueError, "0 sample"),
+    # --- classifier: ids beyond int32 or the embedding
+    case("clf-fit-id-2**31-1", clf(), "fit",
+         (_with_id(2**31 - 1), Y), ValueError, "vocab_size"),
+    case("clf-fit-id-2**31", clf(), "fit",
+         (_with_id(2**31), Y), ValueError, "2,147,483,649 rows"),
+    case("clf-fit-id-2**32+5", clf(), "fit",
+         (_with_id(2**32 + 5), Y), ValueError, "4294967301"),
+    case("clf-fit-id-1e12", clf(), "fit",
+         (_with_id(1e12), Y), ValueError, "vocab_size"),
+    case("clf-fit-id-uint64-max", clf(), "fit",
+         (_with_id(2**64 - 1, np.uint64), Y), ValueError, "vocab_size"),
+    case("clf-fit-id-beyond-vocab_size", clf(vocab_size=10), "fit",
+         (IDS, Y), ValueError, "10 rows"),
+    # --- classifier: y
+    case("clf-fit-y-None", clf(), "fit", (IDS, None), ValueError, "requires y"),
+    case("clf-fit-y-short", clf(), "fit", (IDS, Y[:-1]), ValueError, "must match"),
+    case("clf-fit-y-NaN", clf(), "fit",
+         (IDS, np.where(SW_ROWS == 3, np.nan, 1.0)), ValueError, "position 3"),
+    case("clf-fit-y-None-label", clf(), "fit",
+         (IDS, np.array([None, *Y[1:]], dtype=object)), ValueError, "missing label"),
+    case("clf-fit-y-continuous", clf(), "fit",
+         (IDS, SW_ROWS / 7), ValueError, "continuous"),
+    case("clf-fit-y-2d", clf(), "fit", (IDS, np.c_[Y, Y]), ValueError, "1d array"),
+    case("clf-fit-one-class", clf(), "fit",
+         (IDS, ["a"] * 40), ValueError, "at least 2 classes"),
+    case("clf-partial_fit-unseen-label", fitted_one("classifier"), "partial_fit",
+         (IDS, np.array(["zz"] * 40)), ValueError, "not among the classes"),
+    # --- classifier: sample weights
+    case("clf-sw-negative", clf(), "fit",
+         (IDS, Y, np.where(SW_ROWS % 2, -1.0, 1.0)), ValueError, "Negative"),
+    case("clf-sw-all-minus-1", clf(), "fit",
+         (IDS, Y, -np.ones(40)), ValueError, "Negative"),
+    case("clf-sw-NaN", clf(), "fit",
+         (IDS, Y, np.where(SW_ROWS == 1, np.nan, 1.0)), ValueError, "NaN"),
+    case("clf-sw-inf", clf(), "fit",
+         (IDS, Y, np.where(SW_ROWS == 1, np.inf, 1.0)), ValueError, "infinity"),
+    case("clf-sw-all-zero", clf(), "fit",
+         (IDS, Y, np.zeros(40)), ValueError, "non-zero"),
+    case(
+        "clf-sw-one-class",
+        clf(),
+        "fit",
+        (IDS, Y, (SW_ROWS % 2).astype(float)),
+        ValueError,
+        "Non-zero sample weights cover 1 class",
+    ),
+    case("clf-sw-short", clf(), "fit", (IDS, Y, np.ones(3)), ValueError, "(3,)"),
+    case("clf-sw-strings", clf(), "fit", (IDS, Y, ["a"] * 40), ValueError, "float"),
+    case("clf-sw-2d", clf(), "fit", (IDS, Y, np.ones((40, 2))), ValueError, "1D"),
+    # --- classifier: embeddings
+    case("clf-emb-1d", clf(embeddings=np.ones(30)), "fit",
+         (IDS, Y), ValueError, "got shape (30,)"),
+    case("clf-emb-3d", clf(embeddings=np.ones((30, 4, 2))), "fit",
+         (IDS, Y), ValueError, "got shape (30, 4, 2)"),
+    case("clf-emb-strings", clf(embeddings=np.full((30, 4), "x")), "fit",
+         (IDS, Y), TypeError, "dtype <U1"),
+    case("clf-emb-objects", clf(embeddings=np.array([[None, 1.0]] * 30)), "fit",
+         (IDS, Y), TypeError, "dtype object"),
+    case("clf-emb-NaN", clf(embeddings=np.full((30, 4), np.nan)), "fit",
+         (IDS, Y), ValueError, "NaN"),
+    case("clf-emb-inf", clf(embeddings=np.full((30, 4), np.inf)), "fit",
+         (IDS, Y), ValueError, "infinity"),
+    case("clf-emb-one-row", clf(embeddings=np.ones((1, 4))), "fit",
+         (IDS, Y), ValueError, "too small"),
+    case("clf-emb-no-column", clf(embeddings=np.ones((30, 0))), "fit",
+         (IDS, Y), ValueError, "too small"),
+    case("clf-emb-ragged", clf(embeddings=[[1.0, 2.0], [1.0]]), "fit",
+         (IDS, Y), ValueError, "unequal length"),
+    case("clf-emb-fewer-rows-than-ids", clf(embeddings=np.ones((10, 4))), "fit",
+         (IDS, Y), ValueError, "10 rows"),
+    # --- classifier: routed parameters
+    case("route-predict", clf(predict__anything=1), "fit",
+         (IDS, Y), ValueError, "predict__ accepts none"),
+    case("route-callbacks-without-classes", clf(callbacks__anything=1), "fit",
+         (IDS, Y), ValueError, "callbacks__ accepts none"),
+    case(
+        "route-callbacks-misspelt",
+        clf(callbacks={"stop": EARLY_STOP}, callbacks__stop__patiense=1),
+        "fit",
+        (IDS, Y),
+        ValueError,
+        "stop__patience",
+    ),
+    case(
+        "route-callbacks-bad-index",
+        clf(callbacks=[EARLY_STOP], callbacks__3__patience=1),
+        "fit",
+        (IDS, Y),
+        ValueError,
+        "0__patience",
+    ),
+    case("route-optimizer", clf(optimizer__anything=1), "fit",
+         (IDS, Y), ValueError, "'beta_1'"),
+    case(
+        "route-optimizer-instance",
+        clf(optimizer=keras.optimizers.Adam(), optimizer__beta_1=0.5),
+        "fit",
+        (IDS, Y),
+        ValueError,
+        "optimizer instance",
+    ),
+    case("route-fit", clf(fit__anything=1), "fit",
+         (IDS, Y), ValueError, "'batch_size'"),
+    case("route-model", clf(model__anything=1), "fit",
+         (IDS, Y), ValueError, "model__ accepts none"),
+    case("route-compile", clf(compile__anything=1), "fit",
+         (IDS, Y), ValueError, "'run_eagerly'"),
+    case("route-partial_fit", clf(predict__batch=1), "partial_fit",
+         (IDS, Y), ValueError, "predict__"),
+    # --- classifier: parameters
+    case("param-optimizer-name", clf(optimizer="nope"), "fit",
+         (IDS, Y), ValueError, "not a Keras optimizer"),
+    case("param-lstm_units-0", clf(lstm_units=0), "fit",
+         (IDS, Y), ValueError, "lstm_units"),
+    case("param-lstm_units-tuple-0", clf(lstm_units=(4, 0)), "fit",
+         (IDS, Y), ValueError, "lstm_units"),
+    case("param-lstm_units-empty", clf(lstm_units=()), "fit",
+         (IDS, Y), ValueError, "lstm_units"),
+    case("param-dropout-1", clf(dropout=1.0), "fit", (IDS, Y), ValueError, "dropout"),
+    case("param-pooling", clf(pooling="min"), "fit", (IDS, Y), ValueError, "pooling"),
+    case("param-vocab_size-1", clf(vocab_size=1), "fit",
+         (IDS, Y), ValueError, "vocab_size"),
+    case("param-epochs-0", clf(epochs=0), "fit", (IDS, Y), ValueError, "epochs"),
+    case("param-learning_rate-0", clf(learning_rate=0), "fit",
+         (IDS, Y), ValueError, "learning_rate"),
+    case("param-validation_fraction-1", clf(validation_fraction=1.0), "fit",
+         (IDS, Y), ValueError, "validation_fraction"),
+    case("param-class_weight-unknown", clf(class_weight={"zz": 1}), "fit",
+         (IDS, Y), ValueError, "class_weight"),
+    case("param-callbacks-not-callbacks", clf(callbacks=[1]), "fit",
+         (IDS, Y), TypeError, "keras.callbacks.Callback"),
+    # --- classifier: predict
+    case("clf-predict-unfitted", clf(), "predict",
+         (IDS,), NotFittedError, "not fitted"),
+    case("clf-predict-width", fitted_one("classifier"), "predict",
+         (IDS[:, :3],), ValueError, "expecting 6 features"),
+    case("clf-predict-strings", fitted_one("classifier"), "predict",
+         (np.array([["a"] * 6]),), ValueError, "KerasTokenizerTransformer"),
+    case("clf-predict-negative", fitted_one("classifier"), "predict",
+         (-IDS,), ValueError, "non-negative"),
+    case("clf-predict-NaN", fitted_one("classifier"), "predict_proba",
+         (_with_id(np.nan),), ValueError, "NaN"),
+    case("clf-predict-fractional", fitted_one("classifier"), "predict",
+         (IDS + 0.5,), ValueError, "non-integer"),
+    case("clf-predict-1d", fitted_one("classifier"), "predict",
+         (IDS[0],), ValueError, "2D array"),
+    case("clf-predict-no-rows", fitted_one("classifier"), "predict",
+         (np.zeros((0, 6), int),), ValueError, "0 sample"),
+    # --- pipeline
+    case("pipe-fit-None", pipe(), "fit", (None, LABELS), TypeError, "NoneType"),
+    case("pipe-fit-NaN-text", pipe(), "fit",
+         ([*TEXTS[:-1], np.nan], LABELS), ValueError, "Entry 19"),
+    case("pipe-fit-one-class", pipe(), "fit",
+         (TEXTS, ["p"] * 20), ValueError, "at least 2 classes"),
+    case("pipe-fit-labels-short", pipe(), "fit",
+         (TEXTS, LABELS[:-1]), ValueError, "must match"),
+    case("pipe-fit-bad-route", pipe(callbacks__x=1), "fit",
+         (TEXTS, LABELS), ValueError, "callbacks__"),
+    case("pipe-predict-None", fitted_one("pipeline"), "predict",
+         (None,), TypeError, "NoneType"),
+    case("pipe-predict-str", fitted_one("pipeline"), "predict",
+         ("good film",), ValueError, "single string"),
+    case("pipe-predict-nested", fitted_one("pipeline"), "predict",
+         ([["good"]],), TypeError, "type list"),
+    case("pipe-predict-bytes", fitted_one("pipeline"), "predict",
+         ([b"good"],), TypeError, "bytes"),
+    case("pipe-predict-numbers", fitted_one("pipeline"), "predict",
+         ([1, 2],), TypeError, "type int"),
+    case("pipe-predict-empty-list", fitted_one("pipeline"), "predict",
+         ([],), ValueError, "empty"),
+]
+# fmt: on
+# fmt: on
+
+
+@pytest.mark.parametrize("estimator, step, args, error, fragment", MISUSE)
+def test_misuse_gets_a_clear_error(fitted, estimator, step, args, error, fragment):
+    with pytest.raises(error) as info:
+        getattr(estimator(fitted), step)(*args)
+    assert fragment in str(info.value)
+    assert _origin(info.value) in CLEAR_ORIGINS
+
+
+@pytest.mark.parametrize(
+    "huge", [2**31, 2**32 + 5, 1e12, 1e300], ids=["2**31", "2**32+5", "1e12", "1e300"]
+)
+def test_ids_beyond_the_embedding_read_as_oov_at_predict(fitted, huge):
+    model = fitted["classifier"]
+    expected = model.predict_proba(np.where(IDS == 5, 1, IDS))
+    np.testing.assert_array_equal(model.predict_proba(_with_id(huge)), expected)
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [[""], ["😀 \x00 \u200b"], ["ünïcödé ß"], ["x " * 5000]],
+    ids=["empty", "control-and-emoji", "accents", "very-long"],
+)
+def test_unusual_but_valid_texts_predict(fitted, texts):
+    proba = fitted["pipeline"].predict_proba(texts)
+    assert proba.shape == (1, 2) and np.allclose(proba.sum(axis=1), 1)
+
+
+def test_scoring_unseen_labels_counts_them_wrong(fitted):
+    assert fitted["pipeline"].score(TEXTS, ["zz"] * 20) == 0.0
+
+
+def test_all_empty_training_texts_warn():
+    with pytest.warns(UserWarning, match="Every training text is empty"):
+        pipe()(None).fit([""] * 20, LABELS)
+
+
+def test_validation_fraction_leaving_few_samples_warns():
+    estimator = clf(early_stopping=True, validation_fraction=0.9)(None)
+    with pytest.warns(UserWarning, match="lower validation_fraction"):
+        estimator.fit(IDS, Y)
+
+
+# Few examples of a tiny, eagerly run model: each one is a full fit.
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    texts=st.lists(st.text(max_size=30), min_size=1, max_size=10),
+    label_pool=st.lists(
+        st.one_of(st.text(max_size=3), st.integers(-3, 3)), min_size=1, max_size=3
+    ),
+    data=st.data(),
+)
+def test_pipeline_on_arbitrary_unicode(texts, label_pool, data):
+    labels = data.draw(
+        st.lists(st.sampled_from(label_pool), min_size=len(texts), max_size=len(texts))
+    )
+    model = pipe()(None)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            model.fit(texts, labels)
+    except (ValueError, TypeError) as error:
+        assert _origin(error) in CLEAR_ORIGINS, traceback.format_exc()
+        return
+    proba = model.predict_proba(texts)
+    assert np.all(np.isfinite(proba))
+    assert set(model.predict(texts)) <= set(model.classes_)

@@ -1,0 +1,108 @@
+"""The training loop: interruption by KeyboardInterrupt, warnings on poor data."""
+
+import keras
+import numpy as np
+import pytest
+
+from sklstm import LSTMTextClassifier
+
+# Eager execution: on these tiny arrays graph tracing costs more than training.
+TINY = dict(
+    embedding_dim=4,
+    lstm_units=2,
+    batch_size=8,
+    random_state=0,
+    compile__run_eagerly=True,
+)
+
+
+def make_ids(n_samples=48, width=6, seed=0):
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 2, n_samples)
+    X = rng.integers(4, 30, size=(n_samples, width))
+    X[:, 0] = 2 + y
+    return X, y
+
+
+class InterruptAt(keras.callbacks.Callback):
+    """Raises KeyboardInterrupt, as Ctrl+C would, at one batch of one epoch."""
+
+    def __init__(self, epoch, batch):
+        super().__init__()
+        self.at = (epoch, batch)
+        self.epoch = None
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+
+    def on_train_batch_begin(self, batch, logs=None):
+        if (self.epoch, batch) == self.at:
+            raise KeyboardInterrupt
+
+
+def test_interrupt_keeps_the_completed_epochs_and_a_usable_model():
+    X, y = make_ids()
+    clf = LSTMTextClassifier(
+        **TINY, epochs=5, early_stopping=False, callbacks=[InterruptAt(2, 1)]
+    )
+    with pytest.warns(UserWarning, match="interrupted .* after 2 complete"):
+        clf.fit(X, y)
+    assert clf.interrupted_
+    assert len(clf.history_["loss"]) == 2
+    proba = clf.predict_proba(X)
+    assert np.all(np.isfinite(proba)) and np.allclose(proba.sum(axis=1), 1)
+
+
+class RecordWeights(keras.callbacks.Callback):
+    """The model's weights at the end of every epoch."""
+
+    def __init__(self):
+        super().__init__()
+        self.weights = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.weights.append([w.copy() for w in self.model.get_weights()])
+
+
+def test_interrupt_with_early_stopping_restores_the_best_epoch():
+    X, y = make_ids()
+    record = RecordWeights()
+    # Two batches of the fourth epoch run before the interrupt, so the weights
+    # at the interrupt are no epoch's: only a restore brings the best back.
+    clf = LSTMTextClassifier(
+        **TINY,
+        epochs=10,
+        early_stopping=True,
+        n_iter_no_change=10,
+        callbacks=[record, InterruptAt(3, 2)],
+    )
+    with pytest.warns(UserWarning, match="interrupted"):
+        clf.fit(X, y)
+    assert clf.interrupted_ and len(clf.history_["val_loss"]) == 3
+    assert clf.best_epoch_ == int(np.argmin(clf.history_["val_loss"]))
+    for kept, best in zip(
+        clf.model_.get_weights(), record.weights[clf.best_epoch_], strict=True
+    ):
+        np.testing.assert_array_equal(kept, best)
+
+
+def test_a_later_complete_fit_clears_the_mark():
+    X, y = make_ids()
+    clf = LSTMTextClassifier(
+        **TINY, epochs=2, early_stopping=False, callbacks=[InterruptAt(1, 0)]
+    )
+    with pytest.warns(UserWarning, match="interrupted"):
+        clf.fit(X, y)
+    clf.set_params(callbacks=None).fit(X, y)
+    assert not clf.interrupted_ and len(clf.history_["loss"]) == 2
+
+
+def test_interrupt_before_any_epoch_leaves_no_best_epoch():
+    X, y = make_ids()
+    clf = LSTMTextClassifier(
+        **TINY, epochs=3, early_stopping=True, callbacks=[InterruptAt(0, 0)]
+    )
+    with pytest.warns(UserWarning, match="after 0 complete"):
+        clf.fit(X, y)
+    assert clf.interrupted_ and clf.best_epoch_ is None and clf.history_ == {}
+    assert clf.predict(X).shape == (len(X),)
