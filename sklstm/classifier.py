@@ -27,6 +27,7 @@ from sklearn.utils.validation import (
 )
 
 from sklstm._batching import (
+    expected_retracing,
     inference_batches,
     sequence_lengths,
     training_batches,
@@ -542,7 +543,8 @@ class LSTMTextClassifier(ClassifierMixin, KerasWrapper):
             )
             validation = (X[val_idx], targets[val_idx], weights[val_idx])
             X, targets, weights = X[train_idx], targets[train_idx], weights[train_idx]
-        self._fit_loop((X, targets, weights), validation, epochs, rng)
+        with expected_retracing():
+            self._fit_loop((X, targets, weights), validation, epochs, rng)
 
     def _fit_settings(self):
         """``batch_size``, ``epochs``, ``verbose`` and callbacks, after ``fit__``."""
@@ -652,10 +654,11 @@ class LSTMTextClassifier(ClassifierMixin, KerasWrapper):
         _check_token_values(X)
         X = self._check_vocabulary(X.astype("int32"), fitting=False)
         proba = np.empty((len(X), self.n_classes_), dtype=np.float32)
-        for index in inference_batches(sequence_lengths(X), PREDICT_BATCH_SIZE):
-            proba[index] = keras.ops.convert_to_numpy(
-                self.model_.predict_on_batch(trim_padding(X[index]))
-            )
+        with expected_retracing():
+            for index in inference_batches(sequence_lengths(X), PREDICT_BATCH_SIZE):
+                proba[index] = keras.ops.convert_to_numpy(
+                    self.model_.predict_on_batch(trim_padding(X[index]))
+                )
         return proba
 
     def predict_proba(self, X):
