@@ -61,15 +61,15 @@ class TraceCounter:
 
 
 class ShapeRecorder:
-    """Records the distinct shapes that ``trim_padding`` hands to the model."""
+    """Records the shapes that ``trim_padding`` hands to the model."""
 
     def __init__(self, batching):
-        self.shapes = set()
+        self.shapes = []
         original = batching.trim_padding
 
         def trim_padding(X):
             trimmed = original(X)
-            self.shapes.add(trimmed.shape)
+            self.shapes.append(trimmed.shape)
             return trimmed
 
         import sklstm.classifier
@@ -77,7 +77,7 @@ class ShapeRecorder:
         sklstm.classifier.trim_padding = trim_padding
 
     def take(self):
-        shapes, self.shapes = self.shapes, set()
+        shapes, self.shapes = self.shapes, []
         return shapes
 
 
@@ -93,8 +93,8 @@ def worker(args):
     import sklstm._batching as batching
     from sklstm import KerasTokenizerTransformer, LSTMTextClassifier
 
-    X_train, X_test, y_train, _ = load_split("imdb", train_size=args.train_size)
-    X_test = X_test[: args.test_size]
+    X_train, X_test, y_train, y_test = load_split("imdb", train_size=args.train_size)
+    X_test, y_test = X_test[: args.test_size], np.asarray(y_test[: args.test_size])
     tokenizer = KerasTokenizerTransformer().fit(X_train)
     ids_train, ids_test = tokenizer.transform(X_train), tokenizer.transform(X_test)
     traces, shapes = TraceCounter(), ShapeRecorder(batching)
@@ -112,11 +112,16 @@ def worker(args):
         report[label] = {
             "fit_s": fit_s,
             "fit_traces": fit_traces,
-            "fit_distinct_shapes": len(fit_shapes),
+            "fit_distinct_shapes": len(set(fit_shapes)),
             "fit_distinct_widths": sorted({shape[1] for shape in fit_shapes}),
+            # Time steps the network computed, padding included.
+            "fit_time_steps": int(sum(rows * width for rows, width in fit_shapes)),
             "predict_s": predict_s,
             "predict_traces": traces.take(),
-            "predict_distinct_shapes": len(shapes.take()),
+            "predict_distinct_shapes": len(set(shapes.take())),
+            "accuracy": float(
+                np.mean(classifier.classes_[proba[label].argmax(1)] == y_test)
+            ),
         }
     batching.bucket_width = multiple_of_16
     after_model_old_widths = classifier.predict_proba(ids_test)
