@@ -5,7 +5,9 @@ Run from the repository root::
     PYTHONPATH=. python benchmarks/bench_shapes.py [--train-size N] [--test-size N]
 
 For each Keras backend (TensorFlow, JAX), one worker process fits the
-benchmarks' default pipeline on an IMDB subset twice, with the same seed:
+benchmarks' default pipeline on an IMDB subset (a stratified sample of the
+training split, as ``bench_accuracy.py --train-size`` draws it, and a
+stratified sample of the test split) twice, with the same seed:
 "before", batch widths rounded up to a multiple of 16 (sklstm's previous rule),
 and "after", widths padded up to the buckets 16, 32, 64, ... (the current rule).
 Each fit runs a fixed number of epochs without early stopping, so both do the
@@ -89,12 +91,17 @@ def _timed(function, *args):
 
 def worker(args):
     import numpy as np
+    from sklearn.model_selection import train_test_split
 
     import sklstm._batching as batching
     from sklstm import KerasTokenizerTransformer, LSTMTextClassifier
 
     X_train, X_test, y_train, y_test = load_split("imdb", train_size=args.train_size)
-    X_test, y_test = X_test[: args.test_size], np.asarray(y_test[: args.test_size])
+    # The official test split is ordered by label: draw a stratified subset.
+    X_test, _, y_test, _ = train_test_split(
+        X_test, y_test, train_size=args.test_size, stratify=y_test, random_state=0
+    )
+    y_test = np.asarray(y_test)
     tokenizer = KerasTokenizerTransformer().fit(X_train)
     ids_train, ids_test = tokenizer.transform(X_train), tokenizer.transform(X_test)
     traces, shapes = TraceCounter(), ShapeRecorder(batching)
