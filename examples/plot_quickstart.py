@@ -14,8 +14,9 @@ Run it from the repository root::
 
 The figures go to ``OUTPUT_FOLDER``, else to the folder named by the
 ``SKLSTM_OUTPUT`` environment variable, else to ``quickstart_output/``. The
-data is read from the data home (``$SKLSTM_DATA``, else ``~/sklstm_data``) and
-downloaded there on first use. It takes well under a minute on two CPU cores.
+data is the copy of the SMS Spam Collection that ships with sklstm (a file in
+the data home, ``$SKLSTM_DATA`` else ``~/sklstm_data``, takes precedence), so
+no network is needed. It takes well under a minute on two CPU cores.
 """
 
 # %%

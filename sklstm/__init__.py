@@ -8,25 +8,37 @@ The package is organised one module per concept:
 - :mod:`sklstm.plotting` draws training curves and evaluation figures;
 - :mod:`sklstm.datasets` loads the public benchmark datasets from a data home;
 - :mod:`sklstm.utils.estimator_checks` lets users test estimators like ours.
+
+The public names below are imported on first use (PEP 562), so that
+``import sklstm``, the tokenizer, the datasets and the plotting functions do not
+pay for importing Keras and its backend: only the classifier and the model do.
 """
+
+import importlib
 
 __version__ = "0.1.0"
 
-from sklstm.classifier import LSTMTextClassifier
-from sklstm.plotting import (
-    plot_classification_report,
-    plot_confusion_matrix,
-    plot_history,
-    plot_search_results,
-)
-from sklstm.tokenizer import KerasTokenizerTransformer
+# Public name -> module that defines it.
+_LAZY_NAMES = {
+    "KerasTokenizerTransformer": "sklstm.tokenizer",
+    "LSTMTextClassifier": "sklstm.classifier",
+    "plot_classification_report": "sklstm.plotting",
+    "plot_confusion_matrix": "sklstm.plotting",
+    "plot_history": "sklstm.plotting",
+    "plot_search_results": "sklstm.plotting",
+}
 
-__all__ = [
-    "KerasTokenizerTransformer",
-    "LSTMTextClassifier",
-    "__version__",
-    "plot_classification_report",
-    "plot_confusion_matrix",
-    "plot_history",
-    "plot_search_results",
-]
+__all__ = ["__version__", *sorted(_LAZY_NAMES)]
+
+
+def __getattr__(name):
+    if name not in _LAZY_NAMES:
+        raise AttributeError(f"module 'sklstm' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY_NAMES[name]), name)
+    # Cached in the module, so this runs once per name.
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY_NAMES))

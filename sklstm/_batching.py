@@ -5,13 +5,21 @@ are padding in every row of a batch is exact (the model masks padding), and
 grouping texts of similar length into one batch makes most of the padding
 trimmable: on IMDB, where reviews run from 10 to over 2,000 words, it removes most
 of the time steps a fixed-width batch would compute.
+
+Every distinct batch shape costs a trace of the train or predict function
+(TensorFlow) or a compilation (JAX, whose executables are never freed), so the
+trimmed width is padded up to one of a few bucket widths: 16, 32, 64, ...,
+capped at the full width. A fit then compiles a bounded number of functions,
+whatever the lengths of its texts.
 """
+
+import logging
+from contextlib import contextmanager
 
 import numpy as np
 
-# Batch widths are rounded up to a multiple of this, so that a compiled backend
-# (XLA, JAX) sees a few distinct shapes instead of one per batch.
-WIDTH_STEP = 16
+# The narrowest bucket; each next bucket is twice as wide.
+MIN_WIDTH = 16
 
 # Training batches are grouped by length within pools of this many batches, so
 # that the batch order still varies from epoch to epoch.
@@ -23,21 +31,56 @@ def sequence_lengths(X):
     return np.count_nonzero(X, axis=1)
 
 
+def bucket_width(width, n_columns):
+    """The smallest bucket width (16 times a power of two) holding ``width``.
+
+    Never more than ``n_columns``, the full width, which is the last bucket.
+    """
+    bucket = MIN_WIDTH
+    while bucket < width:
+        bucket *= 2
+    return min(bucket, n_columns)
+
+
 def trim_padding(X):
     """Drop the columns at either end that are padding (0) in every row.
 
-    The width kept is rounded up to a multiple of :data:`WIDTH_STEP` (never past
-    the full width) and is at least 1, so that a batch of empty texts still has
-    a shape the model accepts.
+    The width kept is padded up to :func:`bucket_width` with columns of padding
+    from ``X`` itself, and is at least 1, so that a batch of empty texts still
+    has a shape the model accepts.
     """
     n_columns = X.shape[1]
     used = np.flatnonzero(X.any(axis=0))
     if used.size == 0:
         return X[:, :1]
     first, stop = int(used[0]), int(used[-1]) + 1
-    width = min(n_columns, -(-(stop - first) // WIDTH_STEP) * WIDTH_STEP)
+    width = bucket_width(stop - first, n_columns)
     first = min(first, n_columns - width)
     return X[:, first : first + width]
+
+
+class _RetracingWarningFilter(logging.Filter):
+    def filter(self, record):
+        return "triggered tf.function retracing" not in record.getMessage()
+
+
+@contextmanager
+def expected_retracing():
+    """Silence TensorFlow's retracing warning while sklstm runs its batches.
+
+    TensorFlow warns when a function's recent calls often retrace, counting
+    across every model built in the process. A grid search builds one model per
+    fit, each traced anew, and every bucket width is one more trace: bounded
+    and expected, so the warning's advice does not apply. Other messages of the
+    ``tensorflow`` logger still pass; the logger is untouched afterwards.
+    """
+    logger = logging.getLogger("tensorflow")
+    retracing_filter = _RetracingWarningFilter()
+    logger.addFilter(retracing_filter)
+    try:
+        yield
+    finally:
+        logger.removeFilter(retracing_filter)
 
 
 def training_batches(lengths, batch_size, rng):

@@ -22,6 +22,7 @@ from scikeras._utils import route_params
 from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 
 from sklstm._batching import (
+    expected_retracing,
     inference_batches,
     sequence_lengths,
     training_batches,
@@ -97,7 +98,8 @@ class TrainingLoopMixin:
             validation = (X[val_idx], targets[val_idx], weights[val_idx])
             X, targets, weights = X[train_idx], targets[train_idx], weights[train_idx]
         _warn_about_training_data(X, targets, validation)
-        self._fit_loop((X, targets, weights), validation, epochs, rng)
+        with expected_retracing():
+            self._fit_loop((X, targets, weights), validation, epochs, rng)
 
     def _routed_parameter_names(self):
         return {**super()._routed_parameter_names(), "fit": set(FIT_SETTINGS)}

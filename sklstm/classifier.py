@@ -18,7 +18,12 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from sklstm._batching import inference_batches, sequence_lengths, trim_padding
+from sklstm._batching import (
+    expected_retracing,
+    inference_batches,
+    sequence_lengths,
+    trim_padding,
+)
 from sklstm._classifier_input import (
     OOV_ID,
     auto_vocab_size,
@@ -477,8 +482,9 @@ class LSTMTextClassifier(ClassifierMixin, TrainingLoopMixin, KerasWrapper):
         check_token_values(X)
         X = self._check_vocabulary(X, fitting=False).astype("int32")
         proba = np.empty((len(X), self.n_classes_), dtype=np.float32)
-        for index in inference_batches(sequence_lengths(X), PREDICT_BATCH_SIZE):
-            proba[index] = predict_on_batch(self.model_, trim_padding(X[index]))
+        with expected_retracing():
+            for index in inference_batches(sequence_lengths(X), PREDICT_BATCH_SIZE):
+                proba[index] = predict_on_batch(self.model_, trim_padding(X[index]))
         return proba
 
     def predict_proba(self, X):

@@ -81,6 +81,38 @@ class MaskedGlobalPooling1D(keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="sklstm")
+class ReverseTime(keras.layers.Layer):
+    """Reverse the order of the time steps, keeping the mask as it is.
+
+    A backward LSTM (``go_backwards=True``) with ``return_sequences=True``
+    returns its outputs last step first, under the unreversed input mask; this
+    layer puts them back in text order, as :class:`keras.layers.Bidirectional`
+    does.
+
+    Parameters
+    ----------
+    **kwargs : dict
+        Passed to :class:`keras.layers.Layer`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import keras
+    >>> from sklstm.model import ReverseTime
+    >>> x = np.array([[[1.0], [2.0], [3.0]]], dtype="float32")
+    >>> keras.ops.convert_to_numpy(ReverseTime()(x))[0, :, 0].tolist()
+    [3.0, 2.0, 1.0]
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def call(self, inputs):
+        return ops.flip(inputs, axis=1)
+
+
+@keras.saving.register_keras_serializable(package="sklstm")
 class HashedNgramBag(keras.layers.Layer):
     """Linear class scores from the bag of a text's word n-grams.
 
@@ -250,8 +282,7 @@ def _recurrent_block(x, units, *, bidirectional, return_sequences, seed, **lstm_
     )
     if not bidirectional:
         return forward(x)
-    # An explicit backward layer, so the two directions start from different
-    # weights instead of a copy of the forward initialisation.
+    # Its own seed, so the two directions start from different weights.
     backward = _lstm(
         units,
         return_sequences=return_sequences,
@@ -259,7 +290,14 @@ def _recurrent_block(x, units, *, bidirectional, return_sequences, seed, **lstm_
         backwards=True,
         **lstm_kw,
     )
-    return keras.layers.Bidirectional(forward, backward_layer=backward)(x)
+    # Two layers and a concatenation, as keras.layers.Bidirectional computes,
+    # without it: its constructor serialises the layer, and Keras' serialiser
+    # imports TensorFlow whatever the backend, which a JAX fit should not pay.
+    forward_outputs, backward_outputs = forward(x), backward(x)
+    if return_sequences:
+        # go_backwards returns the steps last to first; the mask is not reversed.
+        backward_outputs = ReverseTime()(backward_outputs)
+    return keras.layers.Concatenate()([forward_outputs, backward_outputs])
 
 
 def _embedding(vocab_size, embedding_dim, embeddings, trainable, seed):
@@ -312,7 +350,7 @@ def build_lstm_model(
     lstm_units : int or tuple of int, default=64
         Units of the LSTM layer, or of each stacked layer, first to last.
     bidirectional : bool, default=True
-        Wrap each LSTM layer in :class:`keras.layers.Bidirectional`.
+        Run each LSTM layer in both directions and concatenate their outputs.
     dropout : float, default=0.5
         Dropout on the inputs of every LSTM layer and before the output layer.
     recurrent_dropout : float, default=0.0

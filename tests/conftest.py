@@ -7,8 +7,9 @@ import pytest
 
 DATA_HOME_HELP = (
     "Set SKLSTM_DATA to a folder laid out like the project's shared data home "
-    "(<name>/<name>.csv.gz), or run sklstm.datasets.load_sms_spam() once with "
-    "network access to download it to ~/sklstm_data."
+    "(<name>/<name>.csv.gz), or run the dataset's loader (for example "
+    "sklstm.datasets.load_imdb()) once with network access to download it to "
+    "~/sklstm_data."
 )
 
 

@@ -134,7 +134,8 @@ def serve(server, name, payload):
 def point_at(monkeypatch, module, url, *, index=0, **changes):
     """Make ``module``'s loader download its file number ``index`` from ``url``."""
     files = list(module._DATA_FILES)
-    files[index] = replace(files[index], url=url, **changes)
+    # Without its bundled copy, so that the loader downloads.
+    files[index] = replace(files[index], url=url, **{"bundled": None, **changes})
     monkeypatch.setattr(module, "_DATA_FILES", tuple(files))
 
 
@@ -232,6 +233,30 @@ def test_unknown_subset_is_rejected_before_any_file_is_read(
     with pytest.raises(ValueError, match=message):
         load(data_home=home, subset=subset)
     assert list(home.iterdir()) == []
+
+
+def test_sms_spam_without_data_home_reads_the_bundled_copy(
+    monkeypatch, home, closed_url
+):
+    # Any download attempt would fail on this URL.
+    monkeypatch.setattr(
+        _sms_spam,
+        "_DATA_FILES",
+        tuple(replace(f, url=closed_url) for f in _sms_spam._DATA_FILES),
+    )
+    monkeypatch.setenv("SKLSTM_DATA", str(home))
+    sms = load_sms_spam()
+    assert len(sms.data) == 5574
+    assert Counter(sms.target) == {"ham": 4827, "spam": 747}
+    assert sms.data[0].startswith("Go until jurong point, crazy..")
+    assert "CC BY 4.0" in sms.DESCR and "Almeida" in sms.DESCR
+    assert list(home.iterdir()) == [], "the bundled copy is read, not copied"
+
+
+def test_sms_spam_in_the_data_home_wins_over_the_bundled_copy(home):
+    frame = pd.DataFrame({"text": ["mine", "too"], "label": ["ham", "spam"]})
+    write_csv_gz(frame, home / "sms_spam" / "sms_spam.csv.gz")
+    assert load_sms_spam(data_home=home).data == ["mine", "too"]
 
 
 def test_sms_download_is_converted_verified_and_cached(server, monkeypatch, home):

@@ -17,41 +17,48 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
-# script, dataset it reads, figures it saves, how it is told where to save them
+# script, dataset it reads from the data home (None: the bundled SMS Spam),
+# figures it saves, how it is told where to save them
 CASES = [
-    (
+    pytest.param(
         "plot_quickstart.py",
-        "sms_spam",
+        None,
         ["history.png", "confusion_matrix.png", "classification_report.png"],
         "environment",
+        id="plot_quickstart.py",
     ),
-    (
+    pytest.param(
         "plot_grid_search.py",
-        "sms_spam",
+        None,
         ["search_results.png", "best_model_history.png"],
         "argument",
+        id="plot_grid_search.py",
     ),
-    (
+    pytest.param(
         "plot_imdb_sentiment.py",
         "imdb",
         ["review_lengths.png", "history.png", "classification_report.png"],
         "argument",
+        id="plot_imdb_sentiment.py",
+        marks=pytest.mark.realdata,
     ),
 ]
 
 
-@pytest.mark.realdata
 # A one-epoch tiny network may predict a single class, which leaves the
 # precision of the other undefined.
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.UndefinedMetricWarning")
-@pytest.mark.parametrize(
-    "script, dataset, figures, output_via", CASES, ids=[case[0] for case in CASES]
-)
+@pytest.mark.parametrize("script, dataset, figures, output_via", CASES)
 def test_example_prints_report_and_saves_figures(
-    script, dataset, figures, output_via, data_home, tmp_path, monkeypatch, capsys
+    script, dataset, figures, output_via, request, tmp_path, monkeypatch, capsys
 ):
-    dataset_file(data_home, dataset)
-    monkeypatch.setenv("SKLSTM_DATA", str(data_home))
+    if dataset is None:
+        # An empty data home: the example must run on the bundled copy.
+        monkeypatch.setenv("SKLSTM_DATA", str(tmp_path / "empty_data_home"))
+    else:
+        data_home = request.getfixturevalue("data_home")
+        dataset_file(data_home, dataset)
+        monkeypatch.setenv("SKLSTM_DATA", str(data_home))
     monkeypatch.setenv("SKLSTM_EXAMPLE_FAST", "1")
     argv = [str(EXAMPLES / script)]
     if output_via == "argument":

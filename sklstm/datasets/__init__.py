@@ -8,7 +8,8 @@ files live in the data home (see :func:`get_data_home`) as
 News has one file per split); a missing file is downloaded from the original
 distribution, verified and converted on first use.
 
-- :func:`load_sms_spam`: SMS Spam Collection, 5,574 messages, ham or spam;
+- :func:`load_sms_spam`: SMS Spam Collection, 5,574 messages, ham or spam
+  (shipped with sklstm, read when the data home has no copy);
 - :func:`load_imdb`: IMDB movie reviews, 50,000, negative or positive;
 - :func:`load_20newsgroups`: 20 Newsgroups (bydate), 18,846 posts, 20 groups;
 - :func:`load_ag_news`: AG News, 127,600 articles, 4 topics.

@@ -56,6 +56,9 @@ _DOWNLOAD_ERRORS = (URLError, TimeoutError, ConnectionError, http.client.HTTPExc
 
 _SPLIT_ORDER = {"train": 0, "test": 1}
 
+# The small datasets that ship with the package, as scikit-learn's do.
+_BUNDLED_DATA = Path(__file__).resolve().parent / "data"
+
 _logger = logging.getLogger(__name__)
 
 
@@ -83,6 +86,10 @@ class _DataFile:
     class_counts : mapping
         Published rows per label, or per ``(split, label)`` when the file has
         a split column; the converted data must match it exactly.
+    bundled : str or None, default=None
+        Name of a copy of the converted file shipped in ``sklstm/datasets/data/``,
+        read when the data home has neither the file nor the archive, instead
+        of downloading; None when the package ships no copy.
     """
 
     path: str
@@ -93,6 +100,7 @@ class _DataFile:
     sha256: str | None
     convert: Callable[[Path], pd.DataFrame]
     class_counts: Mapping[Hashable, int]
+    bundled: str | None = None
 
     @property
     def columns(self):
@@ -248,7 +256,11 @@ def _convert_into_place(data_file, source, path, origin):
 
 
 def _ensure_data_file(data_file, data_home, download_if_missing):
-    """Path of the data file in ``data_home``, converting it first if missing."""
+    """Path of the data file: the data home's, converted first if missing.
+
+    A data home without the file or its archive falls back on the bundled copy,
+    if the package ships one, before downloading.
+    """
     path = data_home.joinpath(*data_file.path.split("/"))
     if path.is_file():
         return path
@@ -256,6 +268,8 @@ def _ensure_data_file(data_file, data_home, download_if_missing):
     if archive.is_file():
         _convert_into_place(data_file, archive, path, origin=archive)
         return path
+    if data_file.bundled is not None:
+        return _BUNDLED_DATA / data_file.bundled
     if not download_if_missing:
         raise FileNotFoundError(
             f"No {data_file.title} data in {data_home}: {path} does not exist "

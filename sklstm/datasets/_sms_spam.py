@@ -25,6 +25,12 @@ tab; the text is unchanged.
 
 Cite: T. A. Almeida, J. M. Gómez Hidalgo, A. Yamakami. Contributions to the
 Study of SMS Spam Filtering: New Collection and Results. ACM DocEng 2011.
+
+Licence: Creative Commons Attribution 4.0 International (CC BY 4.0),
+https://creativecommons.org/licenses/by/4.0/, copyright T. A. Almeida and
+J. M. Gómez Hidalgo. sklstm ships an unmodified copy of the converted file
+(``sklstm/datasets/data/sms_spam.csv.gz``, 209 KB), read when the data home
+holds none, so that this loader works offline.
 """
 
 
@@ -53,6 +59,7 @@ _DATA_FILES = (
         sha256="1587ea43e58e82b14ff1f5425c88e17f8496bfcdb67a583dbff9eefaf9963ce3",
         convert=_convert,
         class_counts={"ham": 4827, "spam": 747},
+        bundled="sms_spam.csv.gz",
     ),
 )
 
@@ -76,9 +83,9 @@ def load_sms_spam(
     Split      none
     ========== =================================
 
-    The data is read from ``<data_home>/sms_spam/sms_spam.csv.gz``. When that
-    file is missing it is downloaded from the UCI repository, checked
-    against the published checksum and class counts, and converted.
+    The data is read from ``<data_home>/sms_spam/sms_spam.csv.gz`` when that
+    file exists (or is converted from the UCI zip saved by hand beside it).
+    Otherwise the copy that ships with sklstm is read: no download is needed.
 
     Parameters
     ----------
@@ -88,8 +95,8 @@ def load_sms_spam(
         The dataset has no official train/test split, so only ``"all"`` is
         accepted.
     download_if_missing : bool, default=True
-        If False, raise FileNotFoundError instead of downloading a missing
-        file.
+        Kept for the same signature as the other loaders: the bundled copy
+        makes a download unnecessary.
     return_X_y : bool, default=False
         If True, return ``(data, target)`` instead of a Bunch.
     as_frame : bool, default=False
@@ -123,11 +130,9 @@ def load_sms_spam(
     ------
     ValueError
         If ``subset`` is not ``"all"``.
-    FileNotFoundError
-        If the file is missing and ``download_if_missing=False``.
     OSError
-        If the download fails or does not match the published data. The
-        message says where to put the file by hand.
+        If a UCI zip saved in the data home does not match the published
+        data. The message says where to put the file by hand.
 
     See Also
     --------
@@ -136,11 +141,11 @@ def load_sms_spam(
     Examples
     --------
     >>> from sklstm.datasets import load_sms_spam
-    >>> sms = load_sms_spam()  # doctest: +SKIP
-    >>> len(sms.data), sms.target_names  # doctest: +SKIP
+    >>> sms = load_sms_spam()
+    >>> len(sms.data), sms.target_names
     (5574, ['ham', 'spam'])
-    >>> X, y = load_sms_spam(return_X_y=True)  # doctest: +SKIP
-    >>> int((y == "spam").sum())  # doctest: +SKIP
+    >>> X, y = load_sms_spam(return_X_y=True)
+    >>> int((y == "spam").sum())
     747
     """
     return _load(

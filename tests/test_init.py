@@ -1,0 +1,74 @@
+"""The package's lazy imports: Keras and its backend load only when needed."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import sklstm
+
+ROOT = Path(__file__).resolve().parents[1]
+
+FRAMEWORKS = ("keras", "tensorflow", "jax")
+
+
+def _run(code, **env):
+    """Run ``code`` in a fresh interpreter that imports this checkout's sklstm."""
+    environment = {**os.environ, "PYTHONPATH": str(ROOT), **env}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=environment,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def _frameworks_imported_by(statement):
+    report = f"print(*[m for m in {FRAMEWORKS!r} if m in sys.modules])"
+    code = f"import sys\n{statement}\n{report}"
+    return _run(code).split()
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "from sklstm import KerasTokenizerTransformer",
+        "from sklstm import plot_history",
+        "import sklstm.datasets",
+        "from sklstm.utils.estimator_checks import parametrize_with_text_checks",
+    ],
+)
+def test_light_imports_load_no_deep_learning_framework(statement):
+    assert _frameworks_imported_by(statement) == []
+
+
+def test_dir_and_all_list_every_public_name():
+    public = {"KerasTokenizerTransformer", "LSTMTextClassifier", "plot_history"}
+    assert public <= set(dir(sklstm))
+    assert public <= set(sklstm.__all__)
+    for name in sklstm.__all__:
+        assert getattr(sklstm, name) is not None
+
+
+def test_unknown_name_raises_attribute_error():
+    with pytest.raises(AttributeError, match="no attribute 'LSTMClassifier'"):
+        sklstm.LSTMClassifier  # noqa: B018
+
+
+def test_a_fit_on_jax_does_not_import_tensorflow():
+    pytest.importorskip("jax")
+    code = (
+        "import sys\n"
+        "from sklstm import LSTMTextClassifier\n"
+        "X = [[0, 1, 2], [3, 4, 5], [0, 0, 6], [7, 8, 9]] * 4\n"
+        "y = [0, 1, 0, 1] * 4\n"
+        "LSTMTextClassifier(epochs=1, lstm_units=2, embedding_dim=2,\n"
+        "                   random_state=0).fit(X, y).predict(X)\n"
+        "print('tensorflow' in sys.modules)\n"
+    )
+    assert _run(code, KERAS_BACKEND="jax").split()[-1] == "False"
