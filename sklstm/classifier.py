@@ -32,6 +32,7 @@ from sklstm._batching import (
     training_batches,
     trim_padding,
 )
+from sklstm._runtime import in_fit_runtime, release_unreachable_models
 from sklstm._wrapper import KerasWrapper, as_callback_list
 from sklstm.model import POOLING_MODES, build_lstm_model
 
@@ -186,6 +187,12 @@ class LSTMTextClassifier(ClassifierMixin, KerasWrapper):
         Extra Keras callbacks for training (scikeras routing applies).
     warm_start : bool, default=False
         Continue training the fitted network on the next ``fit`` call.
+    n_threads : int or None, default=None
+        Most CPU threads one fit or predict uses. None takes the process's
+        share: the Dask worker's thread count in a Dask worker,
+        ``OMP_NUM_THREADS`` in a joblib worker (where joblib sets it), else
+        every core. TensorFlow and XLA size their pools once per process, on
+        its first fit; later values only bound BLAS.
     **kwargs : dict
         Routed parameters in scikeras' syntax, e.g. ``optimizer__weight_decay``.
 
@@ -265,6 +272,7 @@ class LSTMTextClassifier(ClassifierMixin, KerasWrapper):
         "verbose": ["verbose"],
         "callbacks": [list, dict, keras.callbacks.Callback, None],
         "warm_start": ["boolean"],
+        "n_threads": [Interval(Integral, 1, None, closed="left"), None],
     }
 
     def __init__(
@@ -293,6 +301,7 @@ class LSTMTextClassifier(ClassifierMixin, KerasWrapper):
         verbose=0,
         callbacks=None,
         warm_start=False,
+        n_threads=None,
         **kwargs,
     ):
         self.embedding_dim = embedding_dim
@@ -318,6 +327,7 @@ class LSTMTextClassifier(ClassifierMixin, KerasWrapper):
         self.verbose = verbose
         self.callbacks = callbacks
         self.warm_start = warm_start
+        self.n_threads = n_threads
         self._routed_params = kwargs
 
     # ------------------------------------------------------------------ tags
@@ -424,6 +434,7 @@ class LSTMTextClassifier(ClassifierMixin, KerasWrapper):
         self.n_classes_ = len(self.classes_)
         _check_two_classes(self.classes_, "y has")
         self.vocab_size_ = self._resolve_vocab_size(X)
+        release_unreachable_models()
         # scikeras wraps model building in a process-wide determinism switch;
         # our layers carry their own seeds instead.
         self._seed = self._draw_seed()
@@ -442,6 +453,7 @@ class LSTMTextClassifier(ClassifierMixin, KerasWrapper):
     # ---------------------------------------------------------------- training
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @in_fit_runtime
     def fit(self, X, y, sample_weight=None):
         """Build a new network (unless ``warm_start``) and train it on ``(X, y)``.
 
@@ -475,6 +487,7 @@ class LSTMTextClassifier(ClassifierMixin, KerasWrapper):
         self._train(X, y, weights, epochs=None, validate=self.early_stopping)
         return self
 
+    @in_fit_runtime
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Train for exactly one epoch, keeping the weights of earlier calls.
 
@@ -646,6 +659,7 @@ class LSTMTextClassifier(ClassifierMixin, KerasWrapper):
 
     # -------------------------------------------------------------- prediction
 
+    @in_fit_runtime
     def _predict_raw(self, X):
         check_is_fitted(self, "model_")
         X, _ = self._check_X_y(X)
