@@ -10,7 +10,11 @@ one run:
 - a ``LocalCluster(n_workers=2, threads_per_worker=1)`` through
   ``joblib.parallel_config(backend="dask")``; the cluster is started before
   the clock does, as a user's cluster would be, but its workers import Keras
-  on their first task inside the timed search, as loky's do.
+  on their first task inside the timed search, as loky's do;
+- ``n_jobs=2`` again with ``inner_max_num_threads=2``: each worker's fits
+  size their thread pools for both cores, as every worker did before fits
+  were bounded to their process's share (``n_threads``), which shows what
+  that bound is worth.
 
 The parallel runs' per-split scores are compared with the serial run's. The
 target is each parallel wall time at most ``TARGET_RATIO`` of the serial one.
@@ -57,10 +61,10 @@ def split_scores(search):
     return np.array([results[f"split{i}_test_score"] for i in range(search.n_splits_)])
 
 
-def timed_search(texts, labels, n_jobs, backend=None):
+def timed_search(texts, labels, n_jobs, backend=None, **config):
     search = make_search(n_jobs)
     start = time.perf_counter()
-    with joblib.parallel_config(backend=backend):
+    with joblib.parallel_config(backend=backend, **config):
         search.fit(texts, labels)
     return search, time.perf_counter() - start
 
@@ -97,12 +101,17 @@ def main(n_samples):
     runs = {"n_jobs=1": (serial, serial_s)}
     runs["n_jobs=2 (loky)"] = timed_search(texts, labels, n_jobs=2)
     runs["dask LocalCluster, 2 workers x 1 thread"] = run_dask(texts, labels)
+    runs["n_jobs=2 (loky), oversubscribed: 2 threads per worker"] = timed_search(
+        texts, labels, n_jobs=2, inner_max_num_threads=2
+    )
     for name, (search, seconds) in runs.items():
         difference = np.abs(split_scores(search) - split_scores(serial)).max()
         report["runs"][name] = {
             "wall_s": round(seconds, 1),
             "ratio_to_serial": round(seconds / serial_s, 3),
-            "meets_target": seconds <= TARGET_RATIO * serial_s or search is serial,
+            "within_target": None
+            if search is serial
+            else seconds <= TARGET_RATIO * serial_s,
             "mean_test_score": search.cv_results_["mean_test_score"].tolist(),
             "max_abs_score_difference_to_serial": float(difference),
         }
