@@ -59,7 +59,7 @@ SEARCHES = {
     ),
     "halving": lambda: HalvingGridSearchCV(
         tiny_pipeline(),
-        {"lstmtextclassifier__learning_rate": [1e-3, 1e-2, 3e-2]},
+        GRID,
         resource="lstmtextclassifier__epochs",
         min_resources=1,
         max_resources=2,
@@ -99,10 +99,24 @@ def _join(thread, outcome):
     return outcome
 
 
-@pytest.mark.parametrize("kind", SEARCHES)
-def test_search_on_cluster_gives_the_serial_scores(kind, dask_client):
+@pytest.fixture(scope="module")
+def serial_searches():
+    """Each search fitted with ``n_jobs=1`` in this process, on demand."""
     texts, y = make_texts()
-    serial = SEARCHES[kind]().fit(texts, y)
+    fitted = {}
+
+    def get(kind):
+        if kind not in fitted:
+            fitted[kind] = SEARCHES[kind]().fit(texts, y)
+        return fitted[kind]
+
+    return get
+
+
+@pytest.mark.parametrize("kind", SEARCHES)
+def test_search_on_cluster_gives_the_serial_scores(kind, serial_searches, dask_client):
+    texts, y = make_texts()
+    serial = serial_searches(kind)
     outcome = _join(*_fit_in_thread(SEARCHES[kind](), texts, y))
     assert "error" not in outcome, outcome.get("error")
     distributed = outcome["search"]
@@ -122,9 +136,9 @@ def _wait_for_running_task(client, deadline_s=120):
     pytest.fail("no task of the search started")
 
 
-def test_search_survives_a_killed_worker(dask_client):
+def test_search_survives_a_killed_worker(serial_searches, dask_client):
     texts, y = make_texts()
-    serial = SEARCHES["grid"]().fit(texts, y)
+    serial = serial_searches("grid")
     worker_pids = dask_client.run(os.getpid)
     thread, outcome = _fit_in_thread(SEARCHES["grid"](), texts, y)
     os.kill(worker_pids[_wait_for_running_task(dask_client)], signal.SIGKILL)
