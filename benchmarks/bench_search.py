@@ -61,7 +61,7 @@ def split_scores(search):
     return np.array([results[f"split{i}_test_score"] for i in range(search.n_splits_)])
 
 
-def timed_search(texts, labels, n_jobs, backend=None, **config):
+def timed_search(texts, labels, n_jobs, backend="loky", **config):
     search = make_search(n_jobs)
     start = time.perf_counter()
     with joblib.parallel_config(backend=backend, **config):
