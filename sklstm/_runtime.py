@@ -6,8 +6,11 @@ own process. Three things about such a process matter to a fit:
 - threads: TensorFlow and XLA size their pools for the whole machine, so n
   workers would oversubscribe the cores n times. ``limited_threads`` bounds a
   fit to the process's share: an explicit ``n_threads``, else the Dask
-  worker's thread count, else ``OMP_NUM_THREADS`` (which loky sets in its
-  workers to ``cpu_count() // n_jobs``, or to ``inner_max_num_threads``).
+  worker's thread count, else, in a child process, ``OMP_NUM_THREADS``
+  (which loky sets in its workers to ``cpu_count() // n_jobs``, or to
+  ``inner_max_num_threads``). A main process is left unbounded even when it
+  has ``OMP_NUM_THREADS``: starting a Dask ``LocalCluster`` sets it to 1 in
+  the process that starts it.
   BLAS is bounded for the fit only (threadpoolctl); TensorFlow's and XLA's
   pools can only be sized before their runtime starts, once per process.
 - fork: a process forked after its parent started TensorFlow or XLA hangs on
@@ -23,6 +26,7 @@ own process. Three things about such a process matter to a fit:
 import contextlib
 import functools
 import gc
+import multiprocessing
 import os
 import sys
 import warnings
@@ -95,8 +99,9 @@ def thread_budget(n_threads=None):
     -------
     n_threads : int or None
         ``n_threads``, else the Dask worker's thread count when running in a
-        Dask worker, else ``OMP_NUM_THREADS`` when set (joblib's loky workers
-        have it), else None: no bound, the libraries use every core.
+        Dask worker, else ``OMP_NUM_THREADS`` in a child process such as
+        joblib's loky workers, else None: no bound, the libraries use every
+        core.
 
     Examples
     --------
@@ -109,6 +114,8 @@ def thread_budget(n_threads=None):
     worker_threads = _dask_worker_threads()
     if worker_threads:
         return worker_threads
+    if multiprocessing.parent_process() is None:
+        return None
     value = os.environ.get("OMP_NUM_THREADS", "")
     return int(value) if value.isdigit() and int(value) > 0 else None
 
