@@ -77,7 +77,7 @@ def run_dask(texts, labels):
             n_workers=2,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",
             env={"TF_CPP_MIN_LOG_LEVEL": "2"},
         ) as cluster,
         Client(cluster),

@@ -41,7 +41,7 @@ def dask_client():
             n_workers=2,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",
             env={"TF_CPP_MIN_LOG_LEVEL": "2"},
         ) as cluster,
         distributed.Client(cluster) as client,
