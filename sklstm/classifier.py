@@ -36,6 +36,7 @@ from sklstm._classifier_input import (
 )
 from sklstm._inference import predict_on_batch
 from sklstm._persistence import keras_model_from_bytes, keras_model_to_bytes
+from sklstm._runtime import in_fit_runtime, release_unreachable_models
 from sklstm._training import PREDICT_BATCH_SIZE, TrainingLoopMixin
 from sklstm._wrapper import KerasWrapper, resolve_optimizer
 from sklstm.model import POOLING_MODES, build_lstm_model
@@ -115,6 +116,12 @@ class LSTMTextClassifier(ClassifierMixin, TrainingLoopMixin, KerasWrapper):
         Extra Keras callbacks for training (scikeras routing applies).
     warm_start : bool, default=False
         Continue training the fitted network on the next ``fit`` call.
+    n_threads : int or None, default=None
+        Most CPU threads one fit or predict uses. None takes the process's
+        share: the Dask worker's thread count in a Dask worker,
+        ``OMP_NUM_THREADS`` in a joblib worker (where joblib sets it), else
+        every core. TensorFlow and XLA size their pools once per process, on
+        its first fit; later values only bound BLAS.
     **kwargs : dict
         Routed parameters in scikeras' syntax, e.g. ``optimizer__weight_decay``.
 
@@ -207,6 +214,7 @@ class LSTMTextClassifier(ClassifierMixin, TrainingLoopMixin, KerasWrapper):
         "verbose": ["verbose"],
         "callbacks": [list, dict, keras.callbacks.Callback, None],
         "warm_start": ["boolean"],
+        "n_threads": [Interval(Integral, 1, None, closed="left"), None],
     }
 
     def __init__(
@@ -235,6 +243,7 @@ class LSTMTextClassifier(ClassifierMixin, TrainingLoopMixin, KerasWrapper):
         verbose=0,
         callbacks=None,
         warm_start=False,
+        n_threads=None,
         **kwargs,
     ):
         self.embedding_dim = embedding_dim
@@ -260,6 +269,7 @@ class LSTMTextClassifier(ClassifierMixin, TrainingLoopMixin, KerasWrapper):
         self.verbose = verbose
         self.callbacks = callbacks
         self.warm_start = warm_start
+        self.n_threads = n_threads
         self._routed_params = kwargs
 
     # ------------------------------------------------------------------ tags
@@ -365,6 +375,7 @@ class LSTMTextClassifier(ClassifierMixin, TrainingLoopMixin, KerasWrapper):
         check_two_classes(self.classes_, "y has")
         check_embeddings(self.embeddings)
         self.vocab_size_ = self._resolve_vocab_size(X)
+        release_unreachable_models()
         # scikeras wraps model building in a process-wide determinism switch;
         # our layers carry their own seeds instead.
         self._seed = self._draw_seed()
@@ -383,6 +394,7 @@ class LSTMTextClassifier(ClassifierMixin, TrainingLoopMixin, KerasWrapper):
     # ---------------------------------------------------------------- training
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @in_fit_runtime
     def fit(self, X, y, sample_weight=None):
         """Build a new network (unless ``warm_start``) and train it on ``(X, y)``.
 
@@ -417,6 +429,7 @@ class LSTMTextClassifier(ClassifierMixin, TrainingLoopMixin, KerasWrapper):
         self._train(X, y, weights, epochs=None, validate=self.early_stopping)
         return self
 
+    @in_fit_runtime
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Train for exactly one epoch, keeping the weights of earlier calls.
 
@@ -476,6 +489,7 @@ class LSTMTextClassifier(ClassifierMixin, TrainingLoopMixin, KerasWrapper):
 
     # -------------------------------------------------------------- prediction
 
+    @in_fit_runtime
     def _predict_raw(self, X):
         check_is_fitted(self, "model_")
         X, _ = self._check_X_y(X)

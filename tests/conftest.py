@@ -28,3 +28,23 @@ def dataset_file(data_home, name):
     if not path.is_file():
         pytest.skip(f"real-data test skipped: {path} is missing. {DATA_HOME_HELP}")
     return path
+
+
+@pytest.fixture(scope="session")
+def dask_client():
+    """A client of a two-process local Dask cluster, one thread per worker.
+
+    Started once per session: each worker imports Keras on its first task.
+    """
+    distributed = pytest.importorskip("distributed")
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",
+            env={"TF_CPP_MIN_LOG_LEVEL": "2"},
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        yield client

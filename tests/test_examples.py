@@ -79,3 +79,19 @@ def test_example_prints_report_and_saves_figures(
         assert path.read_bytes().startswith(PNG_SIGNATURE), f"{name} is not a PNG"
         assert path.stat().st_size > 1000
         assert f"saved {path}" in out
+
+
+@pytest.mark.realdata
+def test_dask_example_prints_the_serial_scores_again(data_home, monkeypatch, capsys):
+    pytest.importorskip("distributed")
+    dataset_file(data_home, "sms_spam")
+    monkeypatch.setenv("SKLSTM_DATA", str(data_home))
+    monkeypatch.setenv("SKLSTM_EXAMPLE_FAST", "1")
+    script = EXAMPLES / "plot_dask_search.py"
+    monkeypatch.setattr(sys, "argv", [str(script)])
+
+    runpy.run_path(str(script), run_name="__main__")
+
+    out = capsys.readouterr().out
+    assert "serial search:" in out and "search on the Dask cluster:" in out
+    assert "same scores as the serial search: True" in out
