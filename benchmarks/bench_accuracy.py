@@ -1,13 +1,17 @@
 """Accuracy, fit time, throughput and memory of sklstm against two baselines.
 
-One dataset per run, chosen on the command line (``sms_spam``, ``imdb`` or
-``20newsgroups``); the configurations to run are chosen with ``--configs``:
+One dataset per run, chosen on the command line (``sms_spam``, ``imdb``,
+``20newsgroups`` or ``ag_news``); the configurations to run are chosen with
+``--configs``:
 
 ``default``
     ``make_pipeline(KerasTokenizerTransformer(), LSTMTextClassifier(
     random_state=0))``, every other parameter left at its default.
 ``tuned``
     Our best configuration for the dataset, written down in :data:`TUNED`.
+``vectors``
+    ``default`` with GloVe 6B 50-d vectors (:func:`sklstm.datasets.load_glove`)
+    as the tokenizer's ``vocabulary`` and the classifier's ``embeddings``.
 ``tfidf``
     TF-IDF on word 1- and 2-grams (``sublinear_tf=True, min_df=2``) and a
     logistic regression: the strong linear baseline.
@@ -23,9 +27,14 @@ parameters of ``--tokenizer-params`` and ``--classifier-params`` (JSON), and
 ``--architecture max_mean`` to try max and mean pooling concatenated.
 
 Splits: SMS Spam stratified 80/20 with ``random_state=42``; IMDB and 20
-Newsgroups their official train/test splits. ``--train-size N`` fits on a
-stratified subsample of N training texts (for quick experiments; those
-results go to ``accuracy_<dataset>_n<N>.json`` and stay out of the summary).
+Newsgroups their official train/test splits; AG News, of which only the test
+split (7,600 texts) is available, 5-fold stratified cross-validation
+(shuffled, ``random_state=0``), reported as the mean over the folds.
+``--seed`` sets the networks' ``random_state`` (default 0); a run with seed
+``s > 0`` is stored as ``<config>_seed<s>``, and the summary averages seeds.
+``--train-size N`` fits on a stratified subsample of N training texts (for
+quick experiments; those results go to ``accuracy_<dataset>_n<N>.json`` and
+stay out of the summary).
 
 Every configuration runs in its own subprocess, so the peak resident memory
 (``ru_maxrss``) is that configuration's alone. Its result is merged into
@@ -61,8 +70,9 @@ from benchmarks._common import (  # noqa: E402
 )
 from benchmarks.summary import write_summary  # noqa: E402
 
-DATASETS = ("sms_spam", "imdb", "20newsgroups")
+DATASETS = ("sms_spam", "imdb", "20newsgroups", "ag_news")
 CONFIGS = ("default", "tuned", "tfidf", "keras")
+CV_FOLDS = 5
 
 # Our best settings per dataset: tokenizer and classifier parameters, and the
 # network ("max_mean": see max_mean_model; None: build_lstm_model). Since the
@@ -75,6 +85,7 @@ TUNED = {
     "sms_spam": {"tokenizer": {}, "classifier": {}},
     "imdb": {"tokenizer": {}, "classifier": {}},
     "20newsgroups": {"tokenizer": {}, "classifier": {}},
+    "ag_news": {"tokenizer": {}, "classifier": {}},
 }
 
 # Inverse regularisation of the TF-IDF baseline's logistic regression: the
@@ -114,6 +125,25 @@ def load_split(dataset, train_size=None):
             split[0], split[2], train_size=train_size, stratify=split[2], random_state=0
         )
     return split
+
+
+def load_splits(dataset, train_size=None):
+    """The benchmark's train/test splits: one, or AG News' cross-validation folds."""
+    if dataset != "ag_news":
+        return [load_split(dataset, train_size)]
+    from sklearn.model_selection import StratifiedKFold
+
+    from sklstm import datasets
+
+    texts, labels = datasets.load_ag_news(
+        data_home=data_home(), subset="test", return_X_y=True
+    )
+    texts = np.asarray(texts, dtype=object)
+    folds = StratifiedKFold(CV_FOLDS, shuffle=True, random_state=0)
+    return [
+        [texts[train], texts[test], labels[train], labels[test]]
+        for train, test in folds.split(texts, labels)
+    ]
 
 
 # ------------------------------------------------------------- workers
@@ -186,24 +216,44 @@ def _classifier_class(architecture):
     return {"max_mean": MaxMeanClassifier}[architecture]
 
 
-def run_sklstm(split, tokenizer_params, classifier_params, architecture=None):
+def _with_vectors(tokenizer_params, classifier_params, vectors):
+    """The parameters, with the named word vectors given to both steps."""
+    if vectors is None:
+        return tokenizer_params, classifier_params
+    from sklstm.datasets import load_glove
+
+    loaded = load_glove({"glove50": 50}[vectors])
+    return (
+        {**tokenizer_params, "vocabulary": loaded},
+        {**classifier_params, "embeddings": loaded},
+    )
+
+
+def run_sklstm(
+    split, tokenizer_params, classifier_params, architecture=None, vectors=None, seed=0
+):
     """Fit our pipeline; the tokenizer and the network are timed apart."""
     from sklearn.pipeline import make_pipeline
 
     from sklstm import KerasTokenizerTransformer
 
     X_train, X_test, y_train, y_test = split
+    params = {"tokenizer": tokenizer_params, "classifier": classifier_params}
+    tokenizer_params, classifier_params = _with_vectors(
+        tokenizer_params, classifier_params, vectors
+    )
     tokenizer = KerasTokenizerTransformer(**tokenizer_params)
-    classifier = _classifier_class(architecture)(random_state=0, **classifier_params)
+    classifier = _classifier_class(architecture)(random_state=seed, **classifier_params)
     ids, tokenize_s = _timed(tokenizer.fit_transform, X_train)
     _, network_s = _timed(classifier.fit, ids, y_train)
     pipe = make_pipeline(tokenizer, classifier)
     y_pred, predict_s = _timed(pipe.predict, X_test)
     return {
         "params": {
-            "tokenizer": tokenizer_params,
-            "classifier": classifier_params,
+            **params,
             "architecture": architecture or "build_lstm_model",
+            "vectors": vectors,
+            "random_state": seed,
         },
         "fit_s": round(tokenize_s + network_s, 2),
         "tokenize_s": round(tokenize_s, 2),
@@ -287,23 +337,57 @@ def run_keras(split, epochs):
     }
 
 
+def run_one(config, split, spec, seed):
+    if config == "tfidf":
+        return run_tfidf(split, spec["C"])
+    if config == "keras":
+        return run_keras(split, spec["epochs"])
+    return run_sklstm(
+        split,
+        spec["tokenizer"],
+        spec["classifier"],
+        spec.get("architecture"),
+        spec.get("vectors"),
+        seed,
+    )
+
+
+def average_folds(results):
+    """One result from the folds': scores and times averaged, folds listed."""
+    if len(results) == 1:
+        return results[0]
+    mean = {}
+    for key in ("accuracy", "f1_macro", "fit_s", "network_fit_s", "predict_s"):
+        if key in results[0]:
+            mean[key] = round(float(np.mean([r[key] for r in results])), 4)
+    if "epochs_run" in results[0]:
+        mean["epochs_run"] = round(
+            float(np.mean([r["epochs_run"] for r in results])), 1
+        )
+    return {
+        "params": results[0]["params"],
+        **mean,
+        "folds": [
+            {k: r[k] for k in ("accuracy", "fit_s", "epochs_run") if k in r}
+            for r in results
+        ],
+    }
+
+
 def worker(args):
     """Run one configuration and write its result as JSON to ``args.out``."""
-    split = load_split(args.dataset, args.train_size)
+    splits = load_splits(args.dataset, args.train_size)
     baseline_mb = peak_rss_mb()
     spec = json.loads(args.spec)
-    if args.config == "tfidf":
-        result = run_tfidf(split, spec["C"])
-    elif args.config == "keras":
-        result = run_keras(split, spec["epochs"])
-    else:
-        result = run_sklstm(
-            split, spec["tokenizer"], spec["classifier"], spec.get("architecture")
-        )
+    result = average_folds(
+        [run_one(args.config, split, spec, args.seed) for split in splits]
+    )
     peak_mb = peak_rss_mb()
+    split = splits[0]
     result.update(
         n_train=len(split[0]),
         n_test=len(split[1]),
+        n_folds=len(splits),
         predict_texts_per_s=round(len(split[1]) / max(result["predict_s"], 1e-9), 1),
         peak_rss_mb=round(peak_mb, 1),
         fit_peak_rss_delta_mb=round(peak_mb - baseline_mb, 1),
@@ -333,6 +417,8 @@ def config_spec(config, dataset, report, args):
         return {"epochs": default["epochs_run"]}
     if config == "default":
         return {"tokenizer": {}, "classifier": {}}
+    if config == "vectors":
+        return {"tokenizer": {}, "classifier": {}, "vectors": "glove50"}
     if config == "tuned":
         return TUNED[dataset]
     # An experiment: a named config with parameters given on the command line.
@@ -340,6 +426,7 @@ def config_spec(config, dataset, report, args):
         "tokenizer": json.loads(args.tokenizer_params),
         "classifier": json.loads(args.classifier_params),
         "architecture": args.architecture,
+        "vectors": args.vectors,
     }
 
 
@@ -349,6 +436,7 @@ def run_config(config, dataset, report, args):
         out = Path(folder) / "result.json"
         command = [sys.executable, __file__, dataset, "--worker", config]
         command += ["--spec", json.dumps(spec), "--out", str(out)]
+        command += ["--seed", str(args.seed)]
         if args.train_size is not None:
             command += ["--train-size", str(args.train_size)]
         env = {**os.environ, "PYTHONPATH": str(REPO)}
@@ -374,6 +462,8 @@ def main():
     parser.add_argument("--tokenizer-params", default="{}")
     parser.add_argument("--classifier-params", default="{}")
     parser.add_argument("--architecture", choices=["max_mean"], default=None)
+    parser.add_argument("--vectors", choices=["glove50"], default=None)
+    parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--spec", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
@@ -388,7 +478,8 @@ def main():
         # Read again: another run may have added its results meanwhile.
         report = read_json(path)
         report.setdefault("dataset", args.dataset)
-        report.setdefault("configs", {})[config] = result
+        key = config if args.seed == 0 else f"{config}_seed{args.seed}"
+        report.setdefault("configs", {})[key] = result
         add_overhead(report)
         write_json(path, report)
         print(

@@ -9,9 +9,15 @@ has one and ``latency.json`` when present; writes
 
 from benchmarks._common import RESULTS, read_json
 
-DATASETS = {"sms_spam": "SMS Spam", "imdb": "IMDB", "20newsgroups": "20 Newsgroups"}
+DATASETS = {
+    "sms_spam": "SMS Spam",
+    "imdb": "IMDB",
+    "20newsgroups": "20 Newsgroups",
+    "ag_news": "AG News (5-fold CV)",
+}
 CONFIG_NAMES = {
     "default": "sklstm, defaults",
+    "vectors": "sklstm, GloVe 50-d vectors",
     "tuned": "sklstm, tuned",
     "tfidf": "TF-IDF + LogisticRegression",
     "keras": "same network, plain Keras",
@@ -37,12 +43,27 @@ def _reports():
     return reports
 
 
-def _row(dataset, config, result):
+def _seed_runs(configs, config):
+    """The results of ``config`` for every seed: ``config``, ``config_seed<s>``."""
+    return [
+        result
+        for key, result in configs.items()
+        if key == config or key.startswith(f"{config}_seed")
+    ]
+
+
+def _row(dataset, config, runs):
+    result = runs[0]
+    name = CONFIG_NAMES.get(config, config)
+    if len(runs) > 1:
+        name = f"{name} (mean of {len(runs)} seeds)"
+    accuracy = sum(run["accuracy"] for run in runs) / len(runs)
+    f1_macro = sum(run["f1_macro"] for run in runs) / len(runs)
     return (
         DATASETS[dataset],
-        CONFIG_NAMES.get(config, config),
-        f"{100 * result['accuracy']:.2f} %",
-        f"{100 * result['f1_macro']:.2f} %",
+        name,
+        f"{100 * accuracy:.2f} %",
+        f"{100 * f1_macro:.2f} %",
         f"{result['fit_s']:.0f}",
         str(result.get("epochs_run", "")),
         f"{result['predict_texts_per_s']:,.0f}",
@@ -125,7 +146,7 @@ def _figure(reports):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4.4))
     configs = [
         c for c in CONFIG_NAMES if any(c in r["configs"] for r in reports.values())
     ]
@@ -141,7 +162,9 @@ def _figure(reports):
         axes[1].bar(positions, fit, width, label=CONFIG_NAMES[config])
     centers = [i + 0.4 - width / 2 for i in range(len(reports))]
     for ax, label in zip(axes, ("Test accuracy (%)", "Fit time (s)"), strict=True):
-        ax.set_xticks(centers, [DATASETS[name] for name in reports])
+        ax.set_xticks(
+            centers, [DATASETS[name].replace(" (", "\n(") for name in reports]
+        )
         ax.set_ylabel(label)
     low = min(
         100 * c["accuracy"] for r in reports.values() for c in r["configs"].values()
@@ -168,7 +191,7 @@ def write_summary():
     reports = _reports()
     latency = read_json(RESULTS / "latency.json")
     rows = [
-        _row(name, config, report["configs"][config])
+        _row(name, config, _seed_runs(report["configs"], config))
         for name, report in reports.items()
         for config in CONFIG_NAMES
         if config in report["configs"]

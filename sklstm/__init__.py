@@ -6,6 +6,7 @@ The package is organised one module per concept:
 - :mod:`sklstm.classifier` is the scikit-learn classifier around a Keras LSTM;
 - :mod:`sklstm.model` builds the Keras model the classifier trains;
 - :mod:`sklstm.plotting` draws training curves and evaluation figures;
+- :mod:`sklstm.vectors` holds pretrained word vectors for both;
 - :mod:`sklstm.datasets` loads the public benchmark datasets from a data home;
 - :mod:`sklstm.utils.estimator_checks` lets users test estimators like ours.
 
@@ -26,6 +27,7 @@ _LAZY_NAMES = {
     "plot_confusion_matrix": "sklstm.plotting",
     "plot_history": "sklstm.plotting",
     "plot_search_results": "sklstm.plotting",
+    "WordVectors": "sklstm.vectors",
 }
 
 __all__ = ["__version__", *sorted(_LAZY_NAMES)]

@@ -18,6 +18,12 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted
 
 from sklstm._text_input import check_texts
+from sklstm.vectors import (
+    FIRST_VOCABULARY_ID,
+    WordVectors,
+    check_vocabulary_words,
+    vocabulary_ids,
+)
 
 _KERAS_FILTERS = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n'
 
@@ -35,6 +41,11 @@ def _char_analyzer(lower):
     return str.lower if lower else str
 
 
+def _yields_bytes(filters, split):
+    """Whether the word analyzer takes its fast path, with tokens as bytes."""
+    return len(split) == 1 and (filters + split).isascii()
+
+
 def _word_analyzer(filters, lower, split):
     """Keras' text_to_word_sequence, as a function of one text.
 
@@ -47,7 +58,7 @@ def _word_analyzer(filters, lower, split):
     the bytes split exactly where the text would. :func:`_decode` turns them
     back into str.
     """
-    if len(split) == 1 and (filters + split).isascii():
+    if _yields_bytes(filters, split):
         table = bytes.maketrans(filters.encode(), split.encode() * len(filters))
         separator = split.encode()
 
@@ -235,6 +246,16 @@ class KerasTokenizerTransformer(TransformerMixin, BaseEstimator):
     dtype : str or numpy dtype, default="int32"
         Integer (or floating) dtype of the output. Fitting fails when it
         cannot hold the largest id.
+    vocabulary : WordVectors, list of str or None, default=None
+        Fix the ids of these words, as ``CountVectorizer(vocabulary=...)``
+        does: word ``i`` gets id ``i + 2`` in every fit (0 is padding, 1 the
+        OOV id, even when ``oov_token`` is None), so that
+        ``LSTMTextClassifier(embeddings=vectors)`` finds each word's vector at
+        its id. Words of the training texts that the vocabulary lacks
+        (names, slang, jargon) are not lost: they get the ids after it, most
+        frequent first, and ``num_words`` then caps how many of them get one
+        (None: all of them). Words should be as the tokenizer yields them
+        (lowercase with ``lower=True``, no filter characters).
 
     Attributes
     ----------
@@ -308,6 +329,7 @@ class KerasTokenizerTransformer(TransformerMixin, BaseEstimator):
         "padding": [StrOptions({"pre", "post"})],
         "truncating": [StrOptions({"pre", "post"})],
         "dtype": [str, type, np.dtype],
+        "vocabulary": [WordVectors, list, tuple, None],
     }
 
     def __init__(
@@ -323,6 +345,7 @@ class KerasTokenizerTransformer(TransformerMixin, BaseEstimator):
         padding="post",
         truncating="pre",
         dtype="int32",
+        vocabulary=None,
     ):
         self.num_words = num_words
         self.filters = filters
@@ -334,6 +357,7 @@ class KerasTokenizerTransformer(TransformerMixin, BaseEstimator):
         self.padding = padding
         self.truncating = truncating
         self.dtype = dtype
+        self.vocabulary = vocabulary
 
     def _analyzer(self):
         if self.char_level:
@@ -367,6 +391,41 @@ class KerasTokenizerTransformer(TransformerMixin, BaseEstimator):
         self.index_word_ = {i: token for token, i in self.vocabulary_.items()}
         self.word_counts_ = dict(zip(tokens, counts.tolist(), strict=True))
 
+    def _learn_fixed_vocabulary(self, keys, counts, order):
+        """Set the vocabulary attributes, ``vocabulary``'s words at fixed ids.
+
+        The training texts' other words take the ids after them, most
+        frequent first, at most ``num_words`` of them. Returns the id of each
+        seen key, 0 for a word left without one.
+        """
+        words = check_vocabulary_words(self.vocabulary)
+        fixed = dict(zip(words, vocabulary_ids(len(words)), strict=True))
+        tokens = _decode(keys)
+        key_ids = np.fromiter((fixed.get(t, 0) for t in tokens), _ID, len(tokens))
+        new = order[key_ids[order] == 0]
+        if self.num_words is not None:
+            new = new[: self.num_words]
+        first_new_id = FIRST_VOCABULARY_ID + len(words)
+        key_ids[new] = np.arange(first_new_id, first_new_id + new.size)
+        new_tokens = [tokens[i] for i in new]
+        self.vocabulary_ = {} if self.oov_token is None else {self.oov_token: 1}
+        self.vocabulary_.update(fixed)
+        self.vocabulary_.update(zip(new_tokens, key_ids[new].tolist(), strict=True))
+        self.index_word_ = {i: token for token, i in self.vocabulary_.items()}
+        self.word_counts_ = dict(zip(tokens, counts.tolist(), strict=True))
+        if _yields_bytes(self.filters, self.split) and not self.char_level:
+            fixed = {w.encode("utf-8", "surrogatepass"): i for w, i in fixed.items()}
+        self._lookup_ = fixed
+        self._lookup_.update(
+            zip([keys[i] for i in new], key_ids[new].tolist(), strict=True)
+        )
+        self._lookup_[_END_TOKEN] = _END
+        return key_ids
+
+    def _id_limit(self):
+        """Ids at or past this become OOV; a fixed vocabulary has none."""
+        return None if self.vocabulary is not None else self.num_words
+
     def _learn_lookup(self, ranked_keys):
         """Set the token -> id table transform encodes with.
 
@@ -389,17 +448,22 @@ class KerasTokenizerTransformer(TransformerMixin, BaseEstimator):
         keys = list(first_seen)[1:]
         counts = np.bincount(flat, minlength=len(keys))
         order = _frequency_order(counts)
-        self._learn_vocabulary(_decode(keys), counts, order)
-        self._learn_lookup([keys[i] for i in order])
-        rank = np.empty_like(order)
-        rank[order] = np.arange(order.size)
-        flat, lengths = _restrict(
-            (rank + self._first_id()).astype(_ID)[flat],
-            lengths,
-            self.num_words,
-            self._oov_index(),
-        )
-        _check_capacity(dtype, self._largest_id())
+        if self.vocabulary is not None:
+            key_ids = self._learn_fixed_vocabulary(keys, counts, order)
+            flat, lengths = _restrict(key_ids[flat], lengths, None, self._oov_index())
+            _check_capacity(dtype, max(self.index_word_, default=0))
+        else:
+            self._learn_vocabulary(_decode(keys), counts, order)
+            self._learn_lookup([keys[i] for i in order])
+            rank = np.empty_like(order)
+            rank[order] = np.arange(order.size)
+            flat, lengths = _restrict(
+                (rank + self._first_id()).astype(_ID)[flat],
+                lengths,
+                self.num_words,
+                self._oov_index(),
+            )
+            _check_capacity(dtype, self._largest_id())
         self.document_count_ = len(texts)
         if self.maxlen is None:
             self.sequence_length_ = max(int(lengths.max()), 1)
@@ -473,7 +537,7 @@ class KerasTokenizerTransformer(TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         stream = _token_stream(check_texts(X), self._analyzer())
         flat = np.fromiter(map(self._lookup_.get, stream, repeat(0)), _ID)
-        flat, lengths = _restrict(*_cut(flat), self.num_words, self._oov_index())
+        flat, lengths = _restrict(*_cut(flat), self._id_limit(), self._oov_index())
         return self._pad(flat, lengths)
 
     def inverse_transform(self, X):
@@ -501,7 +565,7 @@ class KerasTokenizerTransformer(TransformerMixin, BaseEstimator):
                 "X must hold integer token ids, as returned by transform; "
                 "found non-integer values."
             )
-        limit = self.num_words or np.inf
+        limit = self._id_limit() or np.inf
         words = {i: w for i, w in self.index_word_.items() if i < limit}
         unknown = self.oov_token
         rows = ids.astype(np.int64).tolist()

@@ -22,9 +22,12 @@ def data_home():
     return Path(path)
 
 
-def dataset_file(data_home, name):
-    """Path of ``<name>/<name>.csv.gz`` in the data home, or skip the test."""
-    path = Path(data_home) / name / f"{name}.csv.gz"
+def dataset_file(data_home, name, stem=None):
+    """Path of ``<name>/<stem>.csv.gz`` in the data home, or skip the test.
+
+    ``stem`` defaults to ``name``; AG News has one file per split.
+    """
+    path = Path(data_home) / name / f"{stem or name}.csv.gz"
     if not path.is_file():
         pytest.skip(f"real-data test skipped: {path} is missing. {DATA_HOME_HELP}")
     return path

