@@ -11,6 +11,8 @@ import numpy as np
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, column_or_1d
 
+from sklstm.vectors import WordVectors
+
 # Id that KerasTokenizerTransformer gives to out-of-vocabulary words.
 OOV_ID = 1
 
@@ -113,13 +115,14 @@ def check_embeddings(embeddings):
 
     Parameters
     ----------
-    embeddings : array-like of shape (vocab_size, embedding_dim) or None
+    embeddings : WordVectors, array-like of shape (vocab_size, embedding_dim) or None
         Pretrained token vectors, row ``i`` for token id ``i``.
 
     Returns
     -------
-    embeddings : ndarray of shape (vocab_size, embedding_dim), dtype float32, or None
-        The same vectors; None when none are given.
+    embeddings : ndarray of shape (vocab_size, embedding_dim), dtype float32, \
+            WordVectors or None
+        The same vectors; a WordVectors or None is returned as it is.
 
     Examples
     --------
@@ -127,8 +130,9 @@ def check_embeddings(embeddings):
     >>> check_embeddings([[0.0, 0.0], [0.5, 1.0]]).dtype
     dtype('float32')
     """
-    if embeddings is None:
-        return None
+    if embeddings is None or isinstance(embeddings, WordVectors):
+        # WordVectors checks its matrix when it is made.
+        return embeddings
     try:
         array = np.asarray(embeddings)
     except ValueError as exc:

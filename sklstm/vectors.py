@@ -251,11 +251,21 @@ class WordVectors:
     def __init__(self, words, vectors):
         words = tuple(words)
         _check_words(words)
-        matrix = np.asarray(vectors, dtype=np.float32)
+        try:
+            matrix = np.asarray(vectors, dtype=np.float32)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"vectors must be a numeric matrix: {exc}") from exc
         if matrix.ndim != 2 or matrix.shape[0] != len(words):
             raise ValueError(
                 f"vectors must have shape (n_words, dim) = ({len(words)}, dim), "
                 f"got {matrix.shape}."
+            )
+        # A NaN row would turn every prediction of a text holding the word NaN.
+        not_finite = np.flatnonzero(~np.isfinite(matrix).all(axis=1))
+        if not_finite.size:
+            raise ValueError(
+                f"vectors contains NaN or infinity, first for the word "
+                f"{words[not_finite[0]]!r}; replace or drop those vectors."
             )
         if matrix.flags.writeable:
             matrix = matrix.copy()

@@ -7,6 +7,7 @@ KERAS_BACKEND=jax.
 import copy
 import gzip
 import pickle
+import re
 
 import numpy as np
 import pytest
@@ -237,3 +238,16 @@ def test_tokenizer_is_fitted_per_fold():
     assert "onlyinfoldtwo" not in first
     assert "onlyinfoldtwo" in second
     assert first["good"] == second["good"]
+
+
+@pytest.mark.parametrize(
+    "vectors, message",
+    [
+        ([[0.1, float("nan")], [0.3, 0.4]], "NaN or infinity, first for the word 'cat"),
+        ([[0.1, 0.2], [float("inf"), 0.4]], "NaN or infinity, first for the word 'dog"),
+        ([["a", "b"], ["c", "d"]], "vectors must be a numeric matrix"),
+    ],
+)
+def test_word_vectors_refuse_values_that_are_not_finite_numbers(vectors, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        WordVectors(["cat", "dog"], vectors)
