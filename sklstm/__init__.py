@@ -5,6 +5,7 @@ The package is organised one module per concept:
 - :mod:`sklstm.tokenizer` turns raw text into padded integer sequences;
 - :mod:`sklstm.classifier` is the scikit-learn classifier around a Keras LSTM;
 - :mod:`sklstm.model` builds the Keras model the classifier trains;
+- :mod:`sklstm.optimizers` holds the optimizer it trains with by default;
 - :mod:`sklstm.plotting` draws training curves and evaluation figures;
 - :mod:`sklstm.vectors` holds pretrained word vectors for both;
 - :mod:`sklstm.datasets` loads the public benchmark datasets from a data home;
@@ -22,6 +23,7 @@ __version__ = "0.1.0"
 # Public name -> module that defines it.
 _LAZY_NAMES = {
     "KerasTokenizerTransformer": "sklstm.tokenizer",
+    "LazyAdam": "sklstm.optimizers",
     "LSTMTextClassifier": "sklstm.classifier",
     "plot_classification_report": "sklstm.plotting",
     "plot_confusion_matrix": "sklstm.plotting",

@@ -59,14 +59,21 @@ def as_callback_list(callbacks):
 
 
 def resolve_optimizer(optimizer):
-    """An optimizer name as its Keras class; classes and instances as they are."""
+    """An optimizer name as its Keras class; classes and instances as they are.
+
+    ``"lazy_adam"`` names sklstm's own :class:`~sklstm.optimizers.LazyAdam`.
+    """
+    if isinstance(optimizer, str) and optimizer.lower() in ("lazy_adam", "lazyadam"):
+        from sklstm.optimizers import LazyAdam
+
+        return LazyAdam
     try:
         return try_to_convert_strings_to_classes(optimizer, get_optimizer_class)
     except ValueError as exc:
         raise ValueError(
             f"optimizer={optimizer!r} is not a Keras optimizer; give a name such "
-            "as 'adam', 'sgd' or 'rmsprop', or a keras.optimizers.Optimizer "
-            "class or instance."
+            "as 'lazy_adam', 'adam', 'sgd' or 'rmsprop', or a "
+            "keras.optimizers.Optimizer class or instance."
         ) from exc
 
 

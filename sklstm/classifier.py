@@ -97,6 +97,10 @@ class LSTMTextClassifier(ClassifierMixin, TrainingLoopMixin, KerasWrapper):
     ngram_buckets : int, default=2**20
         Hash buckets of the linear branch's n-grams of 2 tokens and more; the
         branch holds ``(vocab_size_ + ngram_buckets) * n_classes_`` weights.
+    lstm_maxlen : int or None, default=None
+        Token positions of each text the embedding and LSTM read, from its
+        start; the n-gram branch reads every position the tokenizer gives.
+        None reads them all.
     optimizer : str, keras.optimizers.Optimizer class or instance, default="adam"
         Keras optimizer; set its other arguments with ``optimizer__name=value``.
     learning_rate : float, default=1e-3
@@ -210,6 +214,7 @@ class LSTMTextClassifier(ClassifierMixin, TrainingLoopMixin, KerasWrapper):
         "trainable_embeddings": ["boolean", StrOptions({"auto"})],
         "ngram_order": [Interval(Integral, 1, None, closed="left"), None],
         "ngram_buckets": [Interval(Integral, 1, None, closed="left")],
+        "lstm_maxlen": [Interval(Integral, 1, None, closed="left"), None],
         "optimizer": [str, type, keras.optimizers.Optimizer],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
@@ -239,6 +244,7 @@ class LSTMTextClassifier(ClassifierMixin, TrainingLoopMixin, KerasWrapper):
         trainable_embeddings="auto",
         ngram_order=2,
         ngram_buckets=2**20,
+        lstm_maxlen=None,
         optimizer="adam",
         learning_rate=1e-3,
         batch_size=32,
@@ -265,6 +271,7 @@ class LSTMTextClassifier(ClassifierMixin, TrainingLoopMixin, KerasWrapper):
         self.trainable_embeddings = trainable_embeddings
         self.ngram_order = ngram_order
         self.ngram_buckets = ngram_buckets
+        self.lstm_maxlen = lstm_maxlen
         self.optimizer = optimizer
         self.learning_rate = learning_rate
         self.batch_size = batch_size
@@ -347,6 +354,7 @@ class LSTMTextClassifier(ClassifierMixin, TrainingLoopMixin, KerasWrapper):
             trainable_embeddings=self._trainable_embeddings(),
             ngram_order=self.ngram_order,
             ngram_buckets=self.ngram_buckets,
+            lstm_maxlen=self.lstm_maxlen,
             seed=self._seed,
         )
         model.compile(**compile_kwargs)

@@ -240,6 +240,49 @@ class HashedNgramBag(keras.layers.Layer):
         }
 
 
+@keras.saving.register_keras_serializable(package="sklstm")
+class LeadingTokens(keras.layers.Layer):
+    """The first ``maxlen`` positions of each row of token ids.
+
+    Lets the LSTM read a window of a long text while the n-gram branch reads
+    all of it: the LSTM's cost grows with the width it reads, the bag's hardly.
+    With the tokenizer's default ``padding="post"`` the first positions are
+    the start of the text (of what the tokenizer kept of it).
+
+    Parameters
+    ----------
+    maxlen : int
+        Positions to keep; narrower inputs pass unchanged.
+    **kwargs : dict
+        Passed to :class:`keras.layers.Layer`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import keras
+    >>> from sklstm.model import LeadingTokens
+    >>> ids = np.array([[5, 6, 7, 0]], dtype="int32")
+    >>> keras.ops.convert_to_numpy(LeadingTokens(2)(ids)).tolist()
+    [[5, 6]]
+    """
+
+    def __init__(self, maxlen, **kwargs):
+        super().__init__(**kwargs)
+        if maxlen < 1:
+            raise ValueError(f"maxlen must be at least 1, got {maxlen!r}.")
+        self.maxlen = int(maxlen)
+
+    def call(self, inputs):
+        return inputs[:, : self.maxlen]
+
+    def compute_output_shape(self, input_shape):
+        width = input_shape[1]
+        return (input_shape[0], None if width is None else min(width, self.maxlen))
+
+    def get_config(self):
+        return {**super().get_config(), "maxlen": self.maxlen}
+
+
 def _unit_tuple(lstm_units):
     """``lstm_units`` as a tuple, one entry per stacked layer, validated."""
     units = (lstm_units,) if isinstance(lstm_units, Integral) else tuple(lstm_units)
@@ -330,6 +373,7 @@ def build_lstm_model(
     trainable_embeddings=True,
     ngram_order=2,
     ngram_buckets=2**20,
+    lstm_maxlen=None,
     seed=None,
 ):
     """Build the (uncompiled) Embedding → LSTM → pooling → softmax network.
@@ -367,6 +411,10 @@ def build_lstm_model(
         Longest n-gram of the linear branch; None builds the LSTM alone.
     ngram_buckets : int, default=2**20
         Hash buckets of the linear branch's n-grams of 2 tokens and more.
+    lstm_maxlen : int, default=None
+        Positions of each row the embedding and LSTM read (see
+        :class:`LeadingTokens`); the n-gram branch reads them all. None reads
+        every position.
     seed : int, default=None
         Seed of every initializer and dropout layer; None draws a fresh one.
 
@@ -393,9 +441,10 @@ def build_lstm_model(
     )
 
     inputs = keras.Input(shape=(None,), dtype="int32", name="token_ids")
+    lstm_inputs = inputs if lstm_maxlen is None else LeadingTokens(lstm_maxlen)(inputs)
     x = _embedding(
         vocab_size, embedding_dim, embeddings, trainable_embeddings, embedding_seed
-    )(inputs)
+    )(lstm_inputs)
     for depth, (layer_units, layer_seed) in enumerate(
         zip(units, layer_seeds, strict=True)
     ):

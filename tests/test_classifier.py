@@ -19,7 +19,7 @@ from sklearn.utils import get_tags
 
 from sklstm import LSTMTextClassifier
 from sklstm._training import _validation_split
-from sklstm.model import HashedNgramBag
+from sklstm.model import HashedNgramBag, LeadingTokens
 
 TINY = dict(embedding_dim=8, lstm_units=4, epochs=2, batch_size=16, random_state=0)
 
@@ -268,6 +268,23 @@ def test_ngram_bag_is_binary():
     )
     distinct = keras.ops.convert_to_numpy(bag.distinct_features(repeated))
     assert sorted(distinct[distinct >= 0]) == [3, 4, 20 + (3 * 46337 + 4) % 50]
+
+
+def test_lstm_maxlen_limits_what_the_lstm_reads_not_the_ngram_branch(binary_data):
+    X, y = binary_data
+    X = np.hstack([X, X])
+    lstm_only = LSTMTextClassifier(ngram_order=None, lstm_maxlen=3, **TINY).fit(X, y)
+    changed_tail = X.copy()
+    changed_tail[:, 3:] = np.where(X[:, 3:] > 0, 2, 0)
+    np.testing.assert_allclose(
+        lstm_only.predict_proba(changed_tail), lstm_only.predict_proba(X), rtol=1e-5
+    )
+    with_bag = LSTMTextClassifier(lstm_maxlen=3, **TINY).fit(X, y)
+    assert with_bag.model_.get_layer("ngram_scores") is not None
+    (window,) = [
+        layer for layer in with_bag.model_.layers if isinstance(layer, LeadingTokens)
+    ]
+    assert window.maxlen == 3
 
 
 def test_pretrained_frozen_embeddings(binary_data):
