@@ -115,3 +115,36 @@ def inference_batches(lengths, batch_size):
     """Index arrays of batches for prediction, each holding texts of like length."""
     order = np.argsort(lengths, kind="stable")
     return np.array_split(order, range(batch_size, len(order), batch_size))
+
+
+def add_weighted_logs(totals, logs, n):
+    """Add ``n`` times each of a batch's ``logs`` to the running ``totals``."""
+    for name, value in logs.items():
+        totals[name] = totals.get(name, 0.0) + value * n
+
+
+def evaluate_in_batches(model, data, batch_size):
+    """Sample-weighted mean of ``model.test_on_batch``'s logs over ``data``.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A compiled model.
+    data : tuple of (ids, targets, weights)
+        The texts' token ids, encoded targets and sample weights.
+    batch_size : int
+        Texts per batch; batches group texts of like length.
+
+    Returns
+    -------
+    logs : dict of str to float
+        Each metric's mean over the texts.
+    """
+    X, y, weights = data
+    totals = {}
+    for index in inference_batches(sequence_lengths(X), batch_size):
+        logs = model.test_on_batch(
+            trim_padding(X[index]), y[index], weights[index], return_dict=True
+        )
+        add_weighted_logs(totals, logs, len(index))
+    return {name: total / len(y) for name, total in totals.items()}

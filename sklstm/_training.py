@@ -22,11 +22,18 @@ from scikeras._utils import route_params
 from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 
 from sklstm._batching import (
+    add_weighted_logs,
+    evaluate_in_batches,
     expected_retracing,
-    inference_batches,
     sequence_lengths,
     training_batches,
     trim_padding,
+)
+from sklstm._ngram_stage import (
+    fit_mixture,
+    fit_ngram_branch,
+    ngram_branch,
+    set_mixture,
 )
 from sklstm._wrapper import as_callback_list
 
@@ -72,18 +79,13 @@ def _warn_about_training_data(X, y, validation):
         )
 
 
-def _weighted_sums(totals, logs, n):
-    for name, value in logs.items():
-        totals[name] = totals.get(name, 0.0) + value * n
-
-
 class TrainingLoopMixin:
     """Epochs of ``train_on_batch`` steps with Keras callbacks and early stopping.
 
     The estimator provides ``model_``, ``history_``, ``best_epoch_``, ``_seed``,
     ``_encode_targets`` and ``_check_vocabulary``, and the parameters
-    ``batch_size``, ``epochs``, ``verbose``, ``validation_fraction`` and
-    ``n_iter_no_change``.
+    ``batch_size``, ``epochs``, ``verbose``, ``validation_fraction``,
+    ``n_iter_no_change``, ``ngram_first`` and ``learning_rate``.
     """
 
     def _train(self, X, y, weights, epochs, *, validate):
@@ -98,8 +100,49 @@ class TrainingLoopMixin:
             validation = (X[val_idx], targets[val_idx], weights[val_idx])
             X, targets, weights = X[train_idx], targets[train_idx], weights[train_idx]
         _warn_about_training_data(X, targets, validation)
+        train = (X, targets, weights)
         with expected_retracing():
-            self._fit_loop((X, targets, weights), validation, epochs, rng)
+            staged = not self.history_ and self._fit_ngram_branch_first(
+                train, validation, epochs, rng
+            )
+            self._fit_loop(train, validation, epochs, rng)
+            if staged:
+                self._mix_branches(validation)
+
+    def _mix_branches(self, validation):
+        """Weigh the separately trained branches, on the validation split if any."""
+        if validation is None:
+            set_mixture(self.model_, lstm=1.0, ngram=1.0)
+        else:
+            fit_mixture(self.model_, validation, PREDICT_BATCH_SIZE)
+
+    def _fit_ngram_branch_first(self, train, validation, epochs, rng):
+        """Adapt a fresh network's n-gram branch and, in ``fit``, train it first.
+
+        Returns whether the branch was trained alone (``ngram_first`` and a
+        ``fit``, where ``epochs`` is None); ``partial_fit`` trains it with the
+        network. See :mod:`sklstm._ngram_stage`.
+        """
+        self.ngram_history_ = {}
+        bag = ngram_branch(self.model_)
+        if bag is None:
+            return False
+        bag.adapt(train[0])
+        if not (self.ngram_first and epochs is None):
+            return False
+        settings = self._fit_settings()
+        self.ngram_history_ = fit_ngram_branch(
+            bag,
+            train,
+            validation,
+            batch_size=settings["batch_size"],
+            epochs=settings["epochs"],
+            patience=self.n_iter_no_change,
+            learning_rate=self.learning_rate,
+            rng=rng,
+        )
+        set_mixture(self.model_, lstm=1.0, ngram=0.0)
+        return True
 
     def _routed_parameter_names(self):
         return {**super()._routed_parameter_names(), "fit": set(FIT_SETTINGS)}
@@ -199,7 +242,7 @@ class TrainingLoopMixin:
             callbacks.on_train_batch_begin(step)
             logs = self._train_step(*(part[index] for part in data))
             n_seen += len(index)
-            _weighted_sums(totals, logs, len(index))
+            add_weighted_logs(totals, logs, len(index))
             callbacks.on_train_batch_end(
                 step, {k: v / n_seen for k, v in totals.items()}
             )
@@ -211,14 +254,8 @@ class TrainingLoopMixin:
         )
 
     def _evaluate(self, data):
-        X, y, weights = data
-        totals = {}
-        for index in inference_batches(sequence_lengths(X), PREDICT_BATCH_SIZE):
-            logs = self.model_.test_on_batch(
-                trim_padding(X[index]), y[index], weights[index], return_dict=True
-            )
-            _weighted_sums(totals, logs, len(index))
-        return {f"val_{name}": total / len(y) for name, total in totals.items()}
+        logs = evaluate_in_batches(self.model_, data, PREDICT_BATCH_SIZE)
+        return {f"val_{name}": value for name, value in logs.items()}
 
     def _record_epoch(self, logs):
         for name, value in logs.items():

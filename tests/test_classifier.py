@@ -10,16 +10,19 @@ import warnings
 import keras
 import numpy as np
 import pytest
+import scipy.special
 from scipy import sparse
 from sklearn.base import clone, is_classifier
 from sklearn.exceptions import NotFittedError
+from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.metrics import log_loss
 from sklearn.model_selection import StratifiedKFold, check_cv, cross_val_score
 from sklearn.utils import get_tags
 
 from sklstm import LSTMTextClassifier
+from sklstm._ngram_stage import MIXTURE_GRID, fit_mixture
 from sklstm._training import _validation_split
-from sklstm.model import HashedNgramBag, LeadingTokens
+from sklstm.model import _NGRAM_OUTPUT_SCALE, HashedNgramBag, LeadingTokens
 
 TINY = dict(embedding_dim=8, lstm_units=4, epochs=2, batch_size=16, random_state=0)
 
@@ -242,14 +245,16 @@ def test_ngram_scores_ignore_padding_wherever_it_is():
     rows = np.array([text + [0, 0, 0], [0, 0, 0] + text, [0] + text + [0, 0]])
     scores = keras.ops.convert_to_numpy(bag(rows.astype("int32")))
     np.testing.assert_allclose(scores[1:], scores[[0, 0]], rtol=1e-6)
-    # The bag is binary: the repeated 9 counts once. The distinct unigrams,
-    # bigrams and trigrams are summed and scaled by 10 / sqrt(their number).
+    # The bag is binary: the repeated 9 counts once. Before adapt every idf is
+    # 1, so the distinct unigrams, bigrams and trigrams are summed and scaled
+    # by the output scale / sqrt(their number).
     t = np.array(text)
     bigrams = (t[:-1] * 46337 + t[1:]) % 50
     trigrams = (bigrams[:-1] * 46337 + t[2:]) % 50
     features = np.unique(np.concatenate([t, bigrams + 20, trigrams + 20]))
     assert len(features) < 12
-    expected = table[features].sum(axis=0) * 10 / np.sqrt(len(features))
+    scale = _NGRAM_OUTPUT_SCALE / np.sqrt(len(features))
+    expected = table[features].sum(axis=0) * scale
     np.testing.assert_allclose(scores[0], expected, rtol=1e-5)
     empty = keras.ops.convert_to_numpy(bag(np.zeros((1, 4), dtype="int32")))
     np.testing.assert_array_equal(empty, np.zeros((1, 3)))
@@ -268,6 +273,82 @@ def test_ngram_bag_is_binary():
     )
     distinct = keras.ops.convert_to_numpy(bag.distinct_features(repeated))
     assert sorted(distinct[distinct >= 0]) == [3, 4, 20 + (3 * 46337 + 4) % 50]
+
+
+def test_ngram_bag_idf_is_scikit_learns_and_weights_an_l2_normalised_sum():
+    rows = np.array([[3, 4, 5, 0], [3, 4, 0, 0], [3, 6, 6, 0], [7, 0, 0, 0]])
+    bag = HashedNgramBag(vocab_size=10, n_outputs=2, ngram_order=1)
+    bag.adapt(rows.astype("int32"), batch_size=3)  # counts across batches
+    presence = np.zeros((len(rows), 10))
+    for i, row in enumerate(rows):
+        presence[i, row[row > 0]] = 1
+    expected_idf = TfidfTransformer(smooth_idf=True).fit(presence).idf_
+    idf = keras.ops.convert_to_numpy(bag.idf)
+    np.testing.assert_allclose(idf[1:], expected_idf[1:], rtol=1e-6)
+    table = np.random.default_rng(0).normal(size=(10, 2)).astype("float32")
+    bag.table.assign(table)
+    features = np.array([3, 6])  # the third text, its repeated 6 once
+    weights = idf[features]
+    expected = weights @ table[features] / np.linalg.norm(weights)
+    scores = keras.ops.convert_to_numpy(bag(rows[2:3].astype("int32")))
+    np.testing.assert_allclose(scores[0], _NGRAM_OUTPUT_SCALE * expected, rtol=1e-5)
+
+
+def test_ngram_branch_is_fitted_first_then_frozen(binary_data):
+    X, y = binary_data
+    clf = LSTMTextClassifier(**TINY).fit(X, y)
+    bag = clf.model_.get_layer("ngram_scores")
+    assert not bag.trainable
+    history = clf.ngram_history_
+    assert set(history) == {"loss", "val_loss"} and 1 <= len(history["loss"]) <= 2
+    # Rare features (the class markers are in half the texts) weigh more.
+    idf = keras.ops.convert_to_numpy(bag.idf)
+    assert idf[2] < idf[X.max()] and idf[0] == idf.max()
+    # The frozen table is the one the linear model left: later fits keep it.
+    table = keras.ops.convert_to_numpy(bag.table).copy()
+    assert np.any(table != 0)
+    clf.set_params(warm_start=True).fit(X, y)
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(bag.table), table)
+    assert clf.ngram_history_ is history
+
+    mixture = clf.model_.get_layer("scores").branch_weights
+    assert tuple(keras.ops.convert_to_numpy(mixture)) in {
+        (a, b) for a in MIXTURE_GRID for b in MIXTURE_GRID
+    }
+    no_validation = LSTMTextClassifier(**TINY, early_stopping=False).fit(X, y)
+    mixture = no_validation.model_.get_layer("scores").branch_weights
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(mixture), [1.0, 1.0])
+    assert set(no_validation.ngram_history_) == {"loss"}
+
+    joint = LSTMTextClassifier(**TINY, ngram_first=False).fit(X, y)
+    assert joint.ngram_history_ == {}
+    assert joint.model_.get_layer("ngram_scores").trainable
+    lstm_only = LSTMTextClassifier(**TINY, ngram_order=None).fit(X, y)
+    assert lstm_only.ngram_history_ == {}
+
+
+def test_branch_mixture_minimises_the_validation_log_loss(binary_data):
+    X, y = binary_data
+    clf = LSTMTextClassifier(**TINY, ngram_first=False).fit(X, y)
+    targets = clf._encode_targets(y)
+    chosen = fit_mixture(clf.model_, (X, targets, np.ones(len(y))), batch_size=32)
+    mixture = clf.model_.get_layer("scores")
+    lstm, ngram = (
+        keras.ops.convert_to_numpy(s)
+        for s in keras.Model(clf.model_.input, mixture.input)(X)
+    )
+
+    def loss(a, b):
+        return log_loss(targets, scipy.special.softmax(a * lstm + b * ngram, axis=1))
+
+    losses = {(a, b): loss(a, b) for a in MIXTURE_GRID for b in MIXTURE_GRID}
+    assert loss(*chosen) == pytest.approx(min(losses.values()), rel=1e-6)
+    np.testing.assert_allclose(
+        clf.predict_proba(X),
+        scipy.special.softmax(chosen[0] * lstm + chosen[1] * ngram, axis=1),
+        rtol=1e-4,
+        atol=1e-6,
+    )
 
 
 def test_lstm_maxlen_limits_what_the_lstm_reads_not_the_ngram_branch(binary_data):
