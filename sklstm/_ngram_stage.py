@@ -40,7 +40,16 @@ def ngram_branch(model):
 
 
 def fit_ngram_branch(
-    bag, train, validation, *, batch_size, epochs, patience, learning_rate, rng
+    bag,
+    train,
+    validation,
+    *,
+    batch_size,
+    epochs,
+    patience,
+    learning_rate,
+    rng,
+    compile_options=None,
 ):
     """Train ``bag`` alone as a logistic regression, then freeze it.
 
@@ -64,37 +73,49 @@ def fit_ngram_branch(
         which moves only the table rows of the n-grams a batch contains.
     rng : numpy.random.Generator
         Source of the batch order.
+    compile_options : dict, default=None
+        Further arguments of ``compile``, such as ``run_eagerly``.
 
     Returns
     -------
     history : dict of str to list of float
         Per-epoch ``loss`` and, with validation data, ``val_loss``.
+
+    Raises
+    ------
+    KeyboardInterrupt
+        Passed on after the best table so far is restored and frozen.
     """
     linear = keras.Model(
         bag.input, keras.layers.Activation("softmax")(bag.output), name="ngram_model"
     )
     linear.compile(
-        optimizer=LazyAdam(learning_rate), loss="sparse_categorical_crossentropy"
+        optimizer=LazyAdam(learning_rate),
+        loss="sparse_categorical_crossentropy",
+        **(compile_options or {}),
     )
     lengths = sequence_lengths(train[0])
     history = {"loss": []}
     best_loss, best_table, waited = np.inf, None, 0
-    for _ in range(epochs):
-        history["loss"].append(_train_epoch(linear, train, lengths, batch_size, rng))
-        if validation is None:
-            continue
-        val_loss = evaluate_in_batches(linear, validation, 256)["loss"]
-        history.setdefault("val_loss", []).append(val_loss)
-        if val_loss < best_loss:
-            best_loss, waited = val_loss, 0
-            best_table = keras.ops.convert_to_numpy(bag.table)
-        else:
-            waited += 1
-            if waited >= patience:
-                break
-    if best_table is not None:
-        bag.table.assign(best_table)
-    bag.trainable = False
+    try:
+        for _ in range(epochs):
+            loss = _train_epoch(linear, train, lengths, batch_size, rng)
+            history["loss"].append(loss)
+            if validation is None:
+                continue
+            val_loss = evaluate_in_batches(linear, validation, 256)["loss"]
+            history.setdefault("val_loss", []).append(val_loss)
+            if val_loss < best_loss:
+                best_loss, waited = val_loss, 0
+                best_table = keras.ops.convert_to_numpy(bag.table)
+            else:
+                waited += 1
+                if waited >= patience:
+                    break
+    finally:
+        if best_table is not None:
+            bag.table.assign(best_table)
+        bag.trainable = False
     return history
 
 

@@ -79,6 +79,13 @@ def _warn_about_training_data(X, y, validation):
         )
 
 
+def _ngram_summary(history):
+    line = f"n-gram branch trained alone: {len(history['loss'])} epoch(s)"
+    if history.get("val_loss"):
+        line += f", best val_loss {min(history['val_loss']):.4f}"
+    return line + "; now the LSTM."
+
+
 class TrainingLoopMixin:
     """Epochs of ``train_on_batch`` steps with Keras callbacks and early stopping.
 
@@ -102,9 +109,15 @@ class TrainingLoopMixin:
         _warn_about_training_data(X, targets, validation)
         train = (X, targets, weights)
         with expected_retracing():
-            staged = not self.history_ and self._fit_ngram_branch_first(
-                train, validation, epochs, rng
-            )
+            try:
+                staged = not self.history_ and self._fit_ngram_branch_first(
+                    train, validation, epochs, rng
+                )
+            except KeyboardInterrupt:
+                # The LSTM has not trained: predict with the linear branch.
+                set_mixture(self.model_, lstm=0.0, ngram=1.0)
+                self._on_interrupt()
+                return
             self._fit_loop(train, validation, epochs, rng)
             if staged:
                 self._mix_branches(validation)
@@ -140,7 +153,14 @@ class TrainingLoopMixin:
             patience=self.n_iter_no_change,
             learning_rate=self.learning_rate,
             rng=rng,
+            compile_options={
+                name: value
+                for name, value in self._get_compile_kwargs().items()
+                if name in ("run_eagerly", "jit_compile")
+            },
         )
+        if settings["verbose"]:
+            print(_ngram_summary(self.ngram_history_))
         set_mixture(self.model_, lstm=1.0, ngram=0.0)
         return True
 

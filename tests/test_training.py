@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from sklstm import LSTMTextClassifier
+from sklstm import LSTMTextClassifier, _ngram_stage
 
 # Eager execution: on these tiny arrays graph tracing costs more than training.
 TINY = dict(
@@ -69,8 +69,11 @@ def test_interrupt_with_early_stopping_restores_the_best_epoch():
     record = RecordWeights()
     # Two batches of the fourth epoch run before the interrupt, so the weights
     # at the interrupt are no epoch's: only a restore brings the best back.
+    # Joint training: with ngram_first the branch weights are set after the
+    # epochs, so the kept weights would differ from every epoch's in those.
     clf = LSTMTextClassifier(
         **TINY,
+        ngram_first=False,
         epochs=10,
         early_stopping=True,
         n_iter_no_change=10,
@@ -106,3 +109,36 @@ def test_interrupt_before_any_epoch_leaves_no_best_epoch():
         clf.fit(X, y)
     assert clf.interrupted_ and clf.best_epoch_ is None and clf.history_ == {}
     assert clf.predict(X).shape == (len(X),)
+
+
+def test_interrupt_while_the_ngram_branch_trains_alone(monkeypatch):
+    X, y = make_ids()
+    calls = []
+
+    def interrupt_second_epoch(*args):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return original(*args)
+
+    original = _ngram_stage._train_epoch
+    monkeypatch.setattr(_ngram_stage, "_train_epoch", interrupt_second_epoch)
+    clf = LSTMTextClassifier(**TINY, epochs=5, early_stopping=True)
+    with pytest.warns(UserWarning, match="after 0 complete"):
+        clf.fit(X, y)
+    assert clf.interrupted_ and clf.history_ == {}
+    bag = clf.model_.get_layer("ngram_scores")
+    assert not bag.trainable
+    # The first epoch's table is kept, and only the linear branch predicts.
+    assert np.any(keras.ops.convert_to_numpy(bag.table) != 0)
+    mixture = clf.model_.get_layer("scores").branch_weights
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(mixture), [0.0, 1.0])
+    assert clf.predict(X).shape == (len(X),)
+
+
+def test_verbose_fit_reports_the_ngram_stage(capsys):
+    X, y = make_ids()
+    LSTMTextClassifier(**TINY, epochs=1, verbose=1).fit(X, y)
+    assert "n-gram branch trained alone: 1 epoch(s), best val_loss" in (
+        capsys.readouterr().out
+    )
