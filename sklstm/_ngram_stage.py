@@ -86,6 +86,9 @@ def fit_ngram_branch(
     KeyboardInterrupt
         Passed on after the best table so far is restored and frozen.
     """
+    # A warm-started refit after a fit interrupted before its first epoch
+    # finds the branch frozen.
+    bag.trainable = True
     linear = keras.Model(
         bag.input, keras.layers.Activation("softmax")(bag.output), name="ngram_model"
     )

@@ -134,6 +134,13 @@ def test_interrupt_while_the_ngram_branch_trains_alone(monkeypatch):
     mixture = clf.model_.get_layer("scores").branch_weights
     np.testing.assert_array_equal(keras.ops.convert_to_numpy(mixture), [0.0, 1.0])
     assert clf.predict(X).shape == (len(X),)
+    # A warm-started refit trains the frozen branch first again, then the LSTM.
+    monkeypatch.setattr(_ngram_stage, "_train_epoch", original)
+    table = keras.ops.convert_to_numpy(bag.table).copy()
+    clf.set_params(warm_start=True).fit(X, y)
+    assert not clf.interrupted_ and len(clf.history_["loss"]) >= 1
+    assert len(clf.ngram_history_["loss"]) >= 1 and not bag.trainable
+    assert np.any(keras.ops.convert_to_numpy(bag.table) != table)
 
 
 def test_verbose_fit_reports_the_ngram_stage(capsys):
