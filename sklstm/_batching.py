@@ -18,6 +18,9 @@ from contextlib import contextmanager
 
 import numpy as np
 
+# Texts per batch when predicting or evaluating.
+PREDICT_BATCH_SIZE = 256
+
 # The narrowest bucket; each next bucket is twice as wide.
 MIN_WIDTH = 16
 

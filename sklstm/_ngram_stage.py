@@ -21,6 +21,7 @@ import keras
 import numpy as np
 
 from sklstm._batching import (
+    PREDICT_BATCH_SIZE,
     evaluate_in_batches,
     inference_batches,
     sequence_lengths,
@@ -106,7 +107,8 @@ def fit_ngram_branch(
             history["loss"].append(loss)
             if validation is None:
                 continue
-            val_loss = evaluate_in_batches(linear, validation, 256)["loss"]
+            val_logs = evaluate_in_batches(linear, validation, PREDICT_BATCH_SIZE)
+            val_loss = val_logs["loss"]
             history.setdefault("val_loss", []).append(val_loss)
             if val_loss < best_loss:
                 best_loss, waited = val_loss, 0

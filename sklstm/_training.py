@@ -22,6 +22,7 @@ from scikeras._utils import route_params
 from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 
 from sklstm._batching import (
+    PREDICT_BATCH_SIZE,
     add_weighted_logs,
     evaluate_in_batches,
     expected_retracing,
@@ -36,8 +37,6 @@ from sklstm._ngram_stage import (
     set_mixture,
 )
 from sklstm._wrapper import as_callback_list
-
-PREDICT_BATCH_SIZE = 256
 
 FIT_SETTINGS = ("batch_size", "epochs", "verbose", "callbacks")
 

@@ -19,6 +19,7 @@ from sklearn.utils.validation import (
 )
 
 from sklstm._batching import (
+    PREDICT_BATCH_SIZE,
     expected_retracing,
     inference_batches,
     sequence_lengths,
@@ -37,7 +38,7 @@ from sklstm._classifier_input import (
 from sklstm._inference import predict_on_batch
 from sklstm._persistence import keras_model_from_bytes, keras_model_to_bytes
 from sklstm._runtime import in_fit_runtime, release_unreachable_models
-from sklstm._training import PREDICT_BATCH_SIZE, TrainingLoopMixin
+from sklstm._training import TrainingLoopMixin
 from sklstm._wrapper import KerasWrapper, resolve_optimizer
 from sklstm.model import POOLING_MODES, build_lstm_model
 from sklstm.vectors import WordVectors, embedding_matrix, vocabulary_ids
