@@ -40,13 +40,6 @@ from sklstm._wrapper import as_callback_list
 
 FIT_SETTINGS = ("batch_size", "epochs", "verbose", "callbacks")
 
-# The n-gram stage takes batches this many times larger than the LSTM's, at a
-# learning rate as many times larger (the linear scaling rule). The branch is
-# a convex logistic regression whose steps cost little per text, so most of a
-# small step's time is overhead: on 20 Newsgroups, twice the batch trained it
-# in 28 s instead of 72 s, to a lower validation loss (0.291 against 0.293).
-NGRAM_BATCH_SCALE = 2
-
 
 def _validation_split(y, fraction, rng):
     """Stratified, shuffled train/validation indices, never Keras' tail slice.
@@ -154,10 +147,10 @@ class TrainingLoopMixin:
             bag,
             train,
             validation,
-            batch_size=NGRAM_BATCH_SCALE * settings["batch_size"],
+            batch_size=settings["batch_size"],
             epochs=settings["epochs"],
             patience=self.n_iter_no_change,
-            learning_rate=NGRAM_BATCH_SCALE * self.learning_rate,
+            learning_rate=self.learning_rate,
             rng=rng,
             compile_options={
                 name: value

@@ -5,7 +5,6 @@ import numpy as np
 import pytest
 
 from sklstm import LSTMTextClassifier, _ngram_stage
-from sklstm._training import NGRAM_BATCH_SCALE
 
 # Eager execution: on these tiny arrays graph tracing costs more than training.
 TINY = dict(
@@ -142,23 +141,6 @@ def test_interrupt_while_the_ngram_branch_trains_alone(monkeypatch):
     assert not clf.interrupted_ and len(clf.history_["loss"]) >= 1
     assert len(clf.ngram_history_["loss"]) >= 1 and not bag.trainable
     assert np.any(keras.ops.convert_to_numpy(bag.table) != table)
-
-
-def test_ngram_stage_steps_with_scaled_batches_and_learning_rate(monkeypatch):
-    X, y = make_ids()
-    seen = {}
-    original = _ngram_stage._train_epoch
-
-    def record_batch_size(model, data, lengths, batch_size, rng):
-        seen["batch_size"] = batch_size
-        seen["learning_rate"] = float(model.optimizer.learning_rate)
-        return original(model, data, lengths, batch_size, rng)
-
-    monkeypatch.setattr(_ngram_stage, "_train_epoch", record_batch_size)
-    clf = LSTMTextClassifier(**TINY, epochs=1, learning_rate=0.01)
-    clf.set_params(fit__batch_size=5).fit(X, y)
-    assert seen["batch_size"] == NGRAM_BATCH_SCALE * 5
-    assert seen["learning_rate"] == pytest.approx(NGRAM_BATCH_SCALE * 0.01)
 
 
 def test_verbose_fit_reports_the_ngram_stage(capsys):
