@@ -22,7 +22,7 @@ from sklearn.utils import get_tags
 from sklstm import LSTMTextClassifier
 from sklstm._ngram_stage import MIXTURE_GRID, fit_mixture
 from sklstm._training import _validation_split
-from sklstm.model import _NGRAM_OUTPUT_SCALE, HashedNgramBag, LeadingTokens
+from sklstm.model import _NGRAM_OUTPUT_SCALE, HashedNgramBag, HeadTailTokens
 
 TINY = dict(embedding_dim=8, lstm_units=4, epochs=2, batch_size=16, random_state=0)
 
@@ -353,19 +353,75 @@ def test_branch_mixture_minimises_the_validation_log_loss(binary_data):
 
 def test_lstm_maxlen_limits_what_the_lstm_reads_not_the_ngram_branch(binary_data):
     X, y = binary_data
-    X = np.hstack([X, X])
-    lstm_only = LSTMTextClassifier(ngram_order=None, lstm_maxlen=3, **TINY).fit(X, y)
-    changed_tail = X.copy()
-    changed_tail[:, 3:] = np.where(X[:, 3:] > 0, 2, 0)
+    X = np.hstack([X[:, :6], X[:, :6] + 1])  # 12 real tokens in every row
+    lstm_only = LSTMTextClassifier(ngram_order=None, lstm_maxlen=4, **TINY).fit(X, y)
+    # The LSTM reads the first 2 and the last 2 tokens; the middle is unread.
+    changed_middle = X.copy()
+    changed_middle[:, 2:-2] = 2
     np.testing.assert_allclose(
-        lstm_only.predict_proba(changed_tail), lstm_only.predict_proba(X), rtol=1e-5
+        lstm_only.predict_proba(changed_middle), lstm_only.predict_proba(X), rtol=1e-5
     )
-    with_bag = LSTMTextClassifier(lstm_maxlen=3, **TINY).fit(X, y)
+    changed_last = X.copy()
+    changed_last[:, -1] = 2 + (X[:, -1] == 2)
+    assert not np.allclose(
+        lstm_only.predict_proba(changed_last), lstm_only.predict_proba(X), rtol=1e-5
+    )
+    with_bag = LSTMTextClassifier(lstm_maxlen=4, **TINY).fit(X, y)
     assert with_bag.model_.get_layer("ngram_scores") is not None
     (window,) = [
-        layer for layer in with_bag.model_.layers if isinstance(layer, LeadingTokens)
+        layer for layer in with_bag.model_.layers if isinstance(layer, HeadTailTokens)
     ]
-    assert window.maxlen == 3
+    assert (window.maxlen, window.head) == (4, 2)
+
+
+def test_lstm_maxlen_none_reads_every_position(binary_data):
+    X, y = binary_data
+    clf = LSTMTextClassifier(lstm_maxlen=None, **TINY).fit(X, y)
+    assert not any(isinstance(layer, HeadTailTokens) for layer in clf.model_.layers)
+
+
+def _head_and_tail(row, maxlen, head):
+    """What HeadTailTokens should return for one row, computed in numpy."""
+    if len(row) <= maxlen:
+        return row
+    (real_at,) = np.nonzero(row)
+    real = row[real_at[0] : real_at[-1] + 1] if len(real_at) else row[:0]
+    if len(real) > maxlen:
+        real = np.concatenate([real[:head], real[len(real) - (maxlen - head) :]])
+    return np.pad(real, (0, maxlen - len(real)))
+
+
+@pytest.mark.parametrize("padding", ["post", "pre"])
+@pytest.mark.parametrize("maxlen, head", [(6, None), (6, 0), (6, 6), (5, 1), (1, None)])
+def test_head_tail_tokens_keeps_the_start_and_the_end(padding, maxlen, head):
+    rng = np.random.default_rng(0)
+    lengths = np.array([0, 1, 5, 6, 7, 11, 12])
+    ids = np.zeros((len(lengths), 12), dtype="int32")
+    for row, length in zip(ids, lengths, strict=True):
+        tokens = rng.integers(1, 50, length)
+        if padding == "post":
+            row[:length] = tokens
+        elif length:
+            row[-length:] = tokens
+    layer = HeadTailTokens(maxlen, head=head)
+    expected_head = maxlen // 2 if head is None else head
+    expected = np.stack([_head_and_tail(row, maxlen, expected_head) for row in ids])
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(layer(ids)), expected)
+    # Inputs no wider than maxlen pass unchanged, whatever their padding.
+    narrow = ids[:, -maxlen:]
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(layer(narrow)), narrow)
+
+
+def test_head_tail_tokens_config_round_trip_and_bad_arguments():
+    layer = HeadTailTokens(8, head=3, name="window")
+    restored = HeadTailTokens.from_config(layer.get_config())
+    assert (restored.maxlen, restored.head, restored.name) == (8, 3, "window")
+    assert layer.compute_output_shape((None, 20)) == (None, 8)
+    assert layer.compute_output_shape((None, None)) == (None, None)
+    with pytest.raises(ValueError, match="maxlen must be at least 1"):
+        HeadTailTokens(0)
+    with pytest.raises(ValueError, match="head must be between 0 and maxlen"):
+        HeadTailTokens(4, head=5)
 
 
 def test_pretrained_frozen_embeddings(binary_data):
@@ -375,7 +431,11 @@ def test_pretrained_frozen_embeddings(binary_data):
         embeddings=vectors, trainable_embeddings=False, **TINY
     ).fit(X, y)
     assert clf.vocab_size_ == len(vectors)
-    layer = clf.model_.get_layer(index=1)
+    (layer,) = [
+        layer
+        for layer in clf.model_.layers
+        if isinstance(layer, keras.layers.Embedding)
+    ]
     np.testing.assert_allclose(
         keras.ops.convert_to_numpy(layer.embeddings), vectors, rtol=1e-6
     )
