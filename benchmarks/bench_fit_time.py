@@ -25,8 +25,14 @@ import tempfile  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from benchmarks._common import REPO, RESULTS, data_home, machine, read_json  # noqa: E402
-from benchmarks._common import write_json  # noqa: E402
+from benchmarks._common import (  # noqa: E402
+    REPO,
+    RESULTS,
+    data_home,
+    machine,
+    read_json,
+    write_json,
+)
 
 RESULT_FILE = RESULTS / "fit_time_20newsgroups.json"
 
@@ -41,7 +47,9 @@ def fit_once():
     from sklstm.datasets import load_20newsgroups
 
     train, test = (load_20newsgroups(subset=subset) for subset in ("train", "test"))
-    pipe = make_pipeline(KerasTokenizerTransformer(), LSTMTextClassifier(random_state=0))
+    pipe = make_pipeline(
+        KerasTokenizerTransformer(), LSTMTextClassifier(random_state=0)
+    )
     start = time.perf_counter()
     pipe.fit(np.asarray(train.data, dtype=object), np.asarray(train.target))
     fit_s = time.perf_counter() - start
@@ -101,7 +109,9 @@ def main():
         + ("+dirty" if git("status", "--porcelain", "--", "sklstm") else ""),
         "order": order,
         **results,
-        "speed_up": round(results["baseline"]["fit_s"] / results["current"]["fit_s"], 2),
+        "speed_up": round(
+            results["baseline"]["fit_s"] / results["current"]["fit_s"], 2
+        ),
         "machine": machine(),
     }
     report = read_json(RESULT_FILE)
