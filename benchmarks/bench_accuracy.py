@@ -172,10 +172,10 @@ def max_mean_model(*, vocab_size, n_classes, embedding_dim, lstm_units, dropout,
     """
     import keras
 
-    from sklstm.model import MaskedGlobalPooling1D, _embedding, _recurrent_block
+    from sklstm.model import MaskedGlobalPooling1D, _embed, _recurrent_block
 
     inputs = keras.Input(shape=(None,), dtype="int32")
-    x = _embedding(vocab_size, embedding_dim, None, True, seed)(inputs)
+    x = _embed(inputs, vocab_size, embedding_dim, None, True, None, seed)
     x = _recurrent_block(
         x,
         lstm_units,

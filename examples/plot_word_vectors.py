@@ -81,8 +81,9 @@ print(f"{len(X_train)} training and {len(X_test)} test articles; {vectors}")
 # %%
 # Train both pipelines
 # --------------------
-# The only difference is the vectors. ``trainable_embeddings=True`` (the
-# default) fine-tunes them with the rest of the network.
+# The only difference is the vectors. With ``trainable_embeddings="auto"``
+# (the default) they stay frozen, and the network learns vectors of its own
+# (``embedding_dim``) for the training texts' words beside them.
 pipelines = {
     "default": make_pipeline(
         KerasTokenizerTransformer(**TOKENIZER_FAST),

@@ -59,7 +59,11 @@ class LSTMTextClassifier(ClassifierMixin, TrainingLoopMixin, KerasWrapper):
     Parameters
     ----------
     embedding_dim : int, default=128
-        Size of the learned token vectors. Ignored when ``embeddings`` is given.
+        Size of the token vectors learned from the training texts. Beside
+        frozen ``embeddings``, the network learns vectors of this size for the
+        ids seen in ``fit`` and reads both (see
+        :class:`~sklstm.model.FrozenAndLearnedEmbedding`); 0 learns none there.
+        Ignored with trainable ``embeddings``.
     lstm_units : int or tuple of int, default=64
         Units of the LSTM layer; a tuple stacks one layer per entry.
     bidirectional : bool, default=True
@@ -218,7 +222,7 @@ class LSTMTextClassifier(ClassifierMixin, TrainingLoopMixin, KerasWrapper):
     """
 
     _parameter_constraints = {
-        "embedding_dim": [Interval(Integral, 1, None, closed="left")],
+        "embedding_dim": [Interval(Integral, 0, None, closed="left")],
         "lstm_units": [Interval(Integral, 1, None, closed="left"), tuple, list],
         "bidirectional": ["boolean"],
         "dropout": [Interval(Real, 0, 1, closed="left")],
@@ -373,6 +377,7 @@ class LSTMTextClassifier(ClassifierMixin, TrainingLoopMixin, KerasWrapper):
             pooling=self.pooling,
             embeddings=self._embedding_matrix(meta["vocab_size_"]),
             trainable_embeddings=self._trainable_embeddings(),
+            learned_ids=self._learned_ids,
             ngram_order=self.ngram_order,
             ngram_buckets=self.ngram_buckets,
             lstm_maxlen=self.lstm_maxlen,
@@ -396,6 +401,17 @@ class LSTMTextClassifier(ClassifierMixin, TrainingLoopMixin, KerasWrapper):
             # e.g. compile__run_eagerly=True, compile__jit_compile=True
             **route_params(params, "compile", pass_filter=set(), strict=True),
         }
+
+    def _check_embedding_dim(self):
+        if self.embedding_dim == 0 and (
+            self.embeddings is None or self._trainable_embeddings()
+        ):
+            raise ValueError(
+                "embedding_dim=0 learns no token vectors, which only works beside "
+                "frozen pretrained embeddings; got embeddings="
+                f"{'None' if self.embeddings is None else 'trainable ones'}. Set "
+                "embedding_dim to at least 1."
+            )
 
     def _trainable_embeddings(self):
         if self.trainable_embeddings == "auto":
@@ -424,12 +440,19 @@ class LSTMTextClassifier(ClassifierMixin, TrainingLoopMixin, KerasWrapper):
         self.n_classes_ = len(self.classes_)
         check_two_classes(self.classes_, "y has")
         check_embeddings(self.embeddings)
+        self._check_embedding_dim()
         self.vocab_size_ = self._resolve_vocab_size(X)
         release_unreachable_models()
         # scikeras wraps model building in a process-wide determinism switch;
         # our layers carry their own seeds instead.
         self._seed = self._draw_seed()
-        self.model_ = self._build_keras_model()
+        # Beside frozen vectors, only the ids of the training texts get learned
+        # ones; the builder reads them here and the estimator keeps none.
+        self._learned_ids = np.unique(X) if self.embeddings is not None else None
+        try:
+            self.model_ = self._build_keras_model()
+        finally:
+            del self._learned_ids
         self.history_ = {}
         self.best_epoch_ = None
 

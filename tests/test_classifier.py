@@ -22,7 +22,14 @@ from sklearn.utils import get_tags
 from sklstm import LSTMTextClassifier
 from sklstm._ngram_stage import MIXTURE_GRID, fit_mixture
 from sklstm._training import _validation_split
-from sklstm.model import _NGRAM_OUTPUT_SCALE, HashedNgramBag, HeadTailTokens
+from sklstm.model import (
+    _NGRAM_OUTPUT_SCALE,
+    FrozenAndLearnedEmbedding,
+    HashedNgramBag,
+    HeadTailTokens,
+    MaskedGlobalPooling1D,
+    learned_index,
+)
 
 TINY = dict(embedding_dim=8, lstm_units=4, epochs=2, batch_size=16, random_state=0)
 
@@ -434,10 +441,50 @@ def test_pretrained_frozen_embeddings(binary_data):
     (layer,) = [
         layer
         for layer in clf.model_.layers
-        if isinstance(layer, keras.layers.Embedding)
+        if isinstance(layer, FrozenAndLearnedEmbedding)
     ]
     np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(layer.pretrained), vectors, rtol=1e-6
+    )
+    assert keras.ops.shape(layer.learned) == (len(np.unique(X[X > 0])) + 1, 8)
+
+    alone = LSTMTextClassifier(
+        embeddings=vectors, trainable_embeddings=False, **{**TINY, "embedding_dim": 0}
+    ).fit(X, y)
+    (layer,) = [
+        layer
+        for layer in alone.model_.layers
+        if isinstance(layer, keras.layers.Embedding)
+    ]
+    assert not layer.trainable
+    np.testing.assert_allclose(
         keras.ops.convert_to_numpy(layer.embeddings), vectors, rtol=1e-6
+    )
+
+
+def test_frozen_and_learned_embedding_reads_both_and_round_trips(tmp_path):
+    pretrained = np.arange(12, dtype="float32").reshape(6, 2)
+    index = learned_index(6, [4, 2, 2])
+    np.testing.assert_array_equal(index, [0, 0, 1, 0, 2, 0])
+    inputs = keras.Input((None,), dtype="int32")
+    layer = FrozenAndLearnedEmbedding(6, 2, 3, learned_rows=3, seed=0)
+    outputs = MaskedGlobalPooling1D("max")(layer(inputs))
+    model = keras.Model(inputs, outputs)
+    layer.pretrained.assign(pretrained)
+    layer.learned_index.assign(index)
+    ids = np.array([[2, 5, 0], [4, 3, 1]], dtype="int32")
+    learned = keras.ops.convert_to_numpy(layer.learned)
+    vectors = keras.ops.convert_to_numpy(layer(ids))
+    np.testing.assert_array_equal(vectors[..., :2], pretrained[ids])
+    np.testing.assert_array_equal(vectors[..., 2:], learned[index[ids]])
+    # Padding is masked: the max ignores id 0's vector.
+    expected = np.concatenate([pretrained[[2, 5]], learned[index[[2, 5]]]], 1).max(0)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(model(ids))[0], expected)
+    model.save(tmp_path / "model.keras")
+    restored = keras.saving.load_model(tmp_path / "model.keras")
+    np.testing.assert_array_equal(
+        keras.ops.convert_to_numpy(restored(ids)),
+        keras.ops.convert_to_numpy(model(ids)),
     )
 
 

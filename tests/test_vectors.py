@@ -9,6 +9,7 @@ import gzip
 import pickle
 import re
 
+import keras
 import numpy as np
 import pytest
 from sklearn.base import clone
@@ -17,6 +18,7 @@ from sklearn.pipeline import make_pipeline
 
 from sklstm import KerasTokenizerTransformer, LSTMTextClassifier, WordVectors
 from sklstm.datasets import load_glove
+from sklstm.model import FrozenAndLearnedEmbedding
 from sklstm.vectors import vocabulary_ids
 
 GLOVE_LINES = "cat 0.1 0.2 0.3\ndog -1 2.5 0\nnew york 1 1 1\n"
@@ -192,9 +194,21 @@ def vector_pipeline(**classifier_params):
     )
 
 
+def embedding_layer(pipe):
+    (layer,) = [
+        layer
+        for layer in pipe[-1].model_.layers
+        if isinstance(layer, (keras.layers.Embedding, FrozenAndLearnedEmbedding))
+    ]
+    return layer
+
+
 def embedding_rows(pipe):
-    (table,) = [w for w in pipe[-1].model_.weights if "embeddings" in w.path]
-    return np.asarray(table)
+    """The pretrained (or fine-tuned) vector of every id, as the model holds it."""
+    layer = embedding_layer(pipe)
+    if isinstance(layer, FrozenAndLearnedEmbedding):
+        return keras.ops.convert_to_numpy(layer.pretrained)
+    return keras.ops.convert_to_numpy(layer.embeddings)
 
 
 def test_a_words_row_in_the_model_is_its_vector():
@@ -206,6 +220,32 @@ def test_a_words_row_in_the_model_is_its_vector():
     # The rows cover the vectors and the training texts' two new words.
     assert pipe[-1].vocab_size_ == len(WORDS) + 2 + 2
     assert rows.shape == (pipe[-1].vocab_size_, VECTORS.dim)
+
+
+def test_frozen_vectors_get_learned_vectors_beside_them_for_the_training_words():
+    pipe = vector_pipeline(embedding_dim=3).fit(TEXTS, LABELS)
+    layer = embedding_layer(pipe)
+    assert isinstance(layer, FrozenAndLearnedEmbedding)
+    index = keras.ops.convert_to_numpy(layer.learned_index)
+    seen = np.unique(pipe[0].transform(TEXTS))
+    seen = seen[seen > 0]
+    # Each id of the training texts has a learned row of its own, in id order;
+    # every other id (the out-of-vocabulary id here) shares row 0.
+    np.testing.assert_array_equal(index[seen], np.arange(1, len(seen) + 1))
+    assert not np.delete(index, seen).any()
+    assert keras.ops.shape(layer.learned) == (len(seen) + 1, 3)
+    assert [w.path for w in layer.trainable_weights] == [layer.learned.path]
+
+
+def test_embedding_dim_0_keeps_the_frozen_vectors_alone():
+    pipe = vector_pipeline(embedding_dim=0).fit(TEXTS, LABELS)
+    layer = embedding_layer(pipe)
+    assert isinstance(layer, keras.layers.Embedding)
+    assert not layer.trainable_weights
+    with pytest.raises(ValueError, match="embedding_dim=0 learns no token vectors"):
+        vector_pipeline(embedding_dim=0, trainable_embeddings=True).fit(TEXTS, LABELS)
+    with pytest.raises(ValueError, match="embeddings=None"):
+        LSTMTextClassifier(embedding_dim=0).fit([[1, 2]] * 4, [0, 1, 0, 1])
 
 
 def test_fine_tuning_moves_the_vectors():
