@@ -12,7 +12,8 @@ from benchmarks._common import RESULTS, read_json
 DATASETS = {
     "sms_spam": "SMS Spam",
     "imdb": "IMDB",
-    "20newsgroups": "20 Newsgroups",
+    "20newsgroups": "20 Newsgroups (posts)",
+    "20newsgroups_subjects": "20 Newsgroups (subject lines)",
     "ag_news": "AG News (5-fold CV)",
 }
 CONFIG_NAMES = {
