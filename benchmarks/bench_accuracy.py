@@ -30,8 +30,8 @@ Splits: SMS Spam stratified 80/20 with ``random_state=42``; IMDB and 20
 Newsgroups their official train/test splits; ``20newsgroups_subjects`` is
 20 Newsgroups' official split with each post reduced to its ``Subject:``
 header, reply prefixes (``Re:``, ``Fwd:``) removed: short texts (5 words on
-average) in 20 classes; AG News, of which only the test
-split (7,600 texts) is available, 5-fold stratified cross-validation
+average) in 20 classes; AG News, of which only the test split (7,600 texts)
+is available, 5-fold stratified cross-validation
 (shuffled, ``random_state=0``), reported as the mean over the folds.
 ``--seed`` sets the networks' ``random_state`` (default 0); a run with seed
 ``s > 0`` is stored as ``<config>_seed<s>``, and the summary averages seeds.
@@ -131,16 +131,19 @@ def load_split(dataset, train_size=None):
             texts, labels, test_size=0.2, stratify=labels, random_state=42
         )
     else:
-        loader = {
-            "imdb": datasets.load_imdb,
-            "20newsgroups": datasets.load_20newsgroups,
-            "20newsgroups_subjects": datasets.load_20newsgroups,
-        }
-        train = loader[dataset](data_home=home, subset="train", return_X_y=True)
-        test = loader[dataset](data_home=home, subset="test", return_X_y=True)
-        split = [train[0], test[0], train[1], test[1]]
-        if dataset == "20newsgroups_subjects":
-            split[0], split[1] = subject_lines(split[0]), subject_lines(split[1])
+        # Each official-split dataset: its loader, and what of each text it keeps.
+        loader, view = {
+            "imdb": (datasets.load_imdb, None),
+            "20newsgroups": (datasets.load_20newsgroups, None),
+            "20newsgroups_subjects": (datasets.load_20newsgroups, subject_lines),
+        }[dataset]
+        (X_train, y_train), (X_test, y_test) = (
+            loader(data_home=home, subset=subset, return_X_y=True)
+            for subset in ("train", "test")
+        )
+        if view is not None:
+            X_train, X_test = view(X_train), view(X_test)
+        split = [X_train, X_test, y_train, y_test]
     if train_size is not None:
         split[0], _, split[2], _ = train_test_split(
             split[0], split[2], train_size=train_size, stratify=split[2], random_state=0
