@@ -23,16 +23,21 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.preprocessing import MultiLabelBinarizer
 
 from sklstm.datasets import (
     _ag_news,
     _base,
+    _emobank,
+    _goemotions,
     _imdb,
     _sms_spam,
     _twenty_newsgroups,
     get_data_home,
     load_20newsgroups,
     load_ag_news,
+    load_emobank,
+    load_goemotions,
     load_imdb,
     load_sms_spam,
 )
@@ -225,6 +230,8 @@ def test_shuffle_is_seeded_and_keeps_texts_with_their_labels(home):
         (load_imdb, "validation", "one of 'train', 'test', 'all' for IMDB"),
         (load_20newsgroups, "dev", "one of 'train', 'test', 'all'"),
         (load_ag_news, "TRAIN", "one of 'train', 'test', 'all'"),
+        (load_goemotions, "validation", "'train', 'dev', 'test', 'all' for GoEmo"),
+        (load_emobank, "TEST", "one of 'train', 'dev', 'test', 'all' for EmoBank"),
     ],
 )
 def test_unknown_subset_is_rejected_before_any_file_is_read(
@@ -434,7 +441,7 @@ def test_archive_saved_by_hand_is_converted_without_network(
         (
             sms_zip(SMS_LINES[:-1]),
             {},
-            r"expected rows per class \{'ham': 4, 'spam': 2\}, found",
+            r"expected the counts \{'ham': 4, 'spam': 2\}, found",
         ),
         (
             sms_zip([("ham", "a"), ("spam", "b")]),
@@ -466,6 +473,365 @@ def test_line_without_tab_is_reported(server, monkeypatch, home):
     point_at(monkeypatch, _sms_spam, url, sha256=None)
     with pytest.raises(OSError, match="line 2 of SMSSpamCollection has no tab"):
         load_sms_spam(data_home=home)
+
+
+# GoEmotions and EmoBank: a data file converted from several sources, and
+# targets other than one label per text.
+
+# The 28 GoEmotions labels in the order of emotions.txt, label id 0 to 27.
+GOEMOTIONS_NAMES = [
+    "admiration", "amusement", "anger", "annoyance", "approval", "caring",
+    "confusion", "curiosity", "desire", "disappointment", "disapproval",
+    "disgust", "embarrassment", "excitement", "fear", "gratitude", "grief",
+    "joy", "love", "nervousness", "optimism", "pride", "realization", "relief",
+    "remorse", "sadness", "surprise", "neutral",
+]  # fmt: skip
+# The sources' own CSV quoting (a text with quotes and a trailing space),
+# several label ids, and a text pandas would read as NaN by default.
+GOEMOTIONS_SOURCES = {
+    "train.tsv": (
+        b"My favourite food is anything I didn't have to cook myself.\t27\teebbqej\n"
+        b'"Three words, no subtlety. ""Dude. Stop."" "\t3\ted00q6i\n'
+        b"[NAME] is great, love it\t0,17,18\teezlygj\n"
+    ),
+    "dev.tsv": b"Is this in New Orleans??\t27\tedgurhb\nNA\t16\tee84bjg\n",
+    "test.tsv": "I\u2019m really sorry :(\t25\teecwqtt\n".encode(),
+    "emotions.txt": "\n".join(GOEMOTIONS_NAMES).encode(),
+}
+GOEMOTIONS_ROWS = [
+    (
+        "My favourite food is anything I didn't have to cook myself.",
+        ("neutral",),
+        "train",
+    ),
+    ('Three words, no subtlety. "Dude. Stop." ', ("annoyance",), "train"),
+    ("[NAME] is great, love it", ("admiration", "joy", "love"), "train"),
+    ("Is this in New Orleans??", ("neutral",), "dev"),
+    ("NA", ("grief",), "dev"),
+    ("I\u2019m really sorry :(", ("sadness",), "test"),
+]
+GOEMOTIONS_COUNTS = Counter(
+    (split, name) for _, names, split in GOEMOTIONS_ROWS for name in names
+)
+EMOBANK_SOURCE = (
+    b"id,split,V,A,D,text\n"
+    b'110CYL068_1036_1079,train,3.0,3.0,3.2,"Remember what she said in my '
+    b'last letter? """\n'
+    b"110CYL068_1079_1110,test,2.8,3.1,2.8,If I wasn't working here.\n"
+    b"easy_money_13624_13628,dev,2.78,2.89,2.78,None\n"
+    b'wwf12_932_1053,train,1.2,4.0,3.0,"""Fuck you"", she said, NA"\n'
+)
+EMOBANK_ROWS = [
+    ('Remember what she said in my last letter? "', 3.0, 3.0, 3.2, "train"),
+    ("If I wasn't working here.", 2.8, 3.1, 2.8, "test"),
+    ("None", 2.78, 2.89, 2.78, "dev"),
+    ('"Fuck you", she said, NA', 1.2, 4.0, 3.0, "train"),
+]
+EMOBANK_COUNTS = {"train": 2, "dev": 1, "test": 1}
+SOURCES = {**GOEMOTIONS_SOURCES, "emobank.csv": EMOBANK_SOURCE}
+
+
+def point_sources(monkeypatch, module, urls, sha256s, **changes):
+    """Make ``module``'s loader fetch each source from ``urls[name]``.
+
+    Each is checked against ``sha256s[name]``; ``name`` is the source's
+    ``archive_name``.
+    """
+    (data_file,) = module._DATA_FILES
+    first, *more = (
+        replace(
+            source,
+            url=urls[source.archive_name],
+            sha256=sha256s[source.archive_name],
+        )
+        for source in data_file.sources
+    )
+    data_file = replace(
+        data_file,
+        url=first.url,
+        sha256=first.sha256,
+        more_sources=tuple(more),
+        **changes,
+    )
+    monkeypatch.setattr(module, "_DATA_FILES", (data_file,))
+
+
+def serve_sources(server, monkeypatch, module, payloads, *, sha256s=(), **changes):
+    """Serve ``payloads``, ``{name: bytes}``, as the sources of ``module``.
+
+    Each source is checked against its payload's SHA-256, or against
+    ``sha256s[name]`` where given. Returns the URLs, ``{name: url}``.
+    """
+    urls = {name: serve(server, name, payload) for name, payload in payloads.items()}
+    checksums = {name: sha256(payload) for name, payload in payloads.items()}
+    point_sources(monkeypatch, module, urls, checksums | dict(sha256s), **changes)
+    return urls
+
+
+def indicator(label_tuples):
+    matrix = np.zeros((len(label_tuples), 28), dtype=int)
+    for row, names in enumerate(label_tuples):
+        matrix[row, [GOEMOTIONS_NAMES.index(name) for name in names]] = 1
+    return matrix
+
+
+def test_goemotions_download_gives_an_indicator_matrix_and_label_tuples(
+    server, monkeypatch, home
+):
+    serve_sources(
+        server,
+        monkeypatch,
+        _goemotions,
+        GOEMOTIONS_SOURCES,
+        class_counts=GOEMOTIONS_COUNTS,
+    )
+
+    emotions = load_goemotions(data_home=home, subset="all")
+
+    assert emotions.data == [text for text, _, _ in GOEMOTIONS_ROWS]
+    assert emotions.labels == [names for _, names, _ in GOEMOTIONS_ROWS]
+    assert emotions.target_names == GOEMOTIONS_NAMES
+    assert isinstance(emotions.target, np.ndarray)
+    assert emotions.target.dtype.kind == "i"
+    np.testing.assert_array_equal(emotions.target, indicator(emotions.labels))
+    assert emotions.frame is None
+    assert "GoEmotions" in emotions.DESCR and "CC BY 4.0" in emotions.DESCR
+    folder = home / "goemotions"
+    assert [path.name for path in folder.iterdir()] == ["goemotions.csv.gz"]
+    assert gz_text(folder / "goemotions.csv.gz").startswith(
+        "text,labels,split\n"
+        "My favourite food is anything I didn't have to cook myself.,neutral,train\n"
+        '"Three words, no subtlety. ""Dude. Stop."" ",annoyance,train\n'
+        '"[NAME] is great, love it",admiration;joy;love,train\n'
+    )
+    assert sorted(server.requested) == [
+        "/dev.tsv",
+        "/emotions.txt",
+        "/test.tsv",
+        "/train.tsv",
+    ]
+
+    X_dev, y_dev = load_goemotions(data_home=home, subset="dev", return_X_y=True)
+
+    assert X_dev == ["Is this in New Orleans??", "NA"]
+    np.testing.assert_array_equal(y_dev, indicator([("neutral",), ("grief",)]))
+    assert len(server.requested) == 4, "second call re-fetched"
+    assert load_goemotions(data_home=home).data == [
+        text for text, _, split in GOEMOTIONS_ROWS if split == "train"
+    ], "the default subset is train"
+
+
+def test_goemotions_as_frame_has_one_target_column_per_emotion(
+    server, monkeypatch, home
+):
+    serve_sources(
+        server,
+        monkeypatch,
+        _goemotions,
+        GOEMOTIONS_SOURCES,
+        class_counts=GOEMOTIONS_COUNTS,
+    )
+
+    emotions = load_goemotions(data_home=home, subset="all", as_frame=True)
+
+    assert list(emotions.frame.columns) == ["text", "labels", "split"]
+    assert emotions.frame["labels"].iloc[2] == "admiration;joy;love"
+    assert emotions.data.equals(emotions.frame["text"])
+    assert list(emotions.target.columns) == GOEMOTIONS_NAMES
+    np.testing.assert_array_equal(
+        emotions.target.to_numpy(), indicator(emotions.labels)
+    )
+    shuffled = load_goemotions(
+        data_home=home, subset="all", shuffle=True, random_state=0
+    )
+    assert sorted(zip(shuffled.data, shuffled.labels, strict=True)) == sorted(
+        (text, names) for text, names, _ in GOEMOTIONS_ROWS
+    )
+    np.testing.assert_array_equal(shuffled.target, indicator(shuffled.labels))
+
+
+def test_goemotions_labels_work_with_multilabel_binarizer(home):
+    frame = pd.DataFrame(
+        {
+            "text": ["a", "b"],
+            "labels": ["anger;neutral", "pride"],
+            "split": ["train", "train"],
+        }
+    )
+    write_csv_gz(frame, home / "goemotions" / "goemotions.csv.gz")
+    emotions = load_goemotions(data_home=home, download_if_missing=False)
+    binarizer = MultiLabelBinarizer(classes=emotions.target_names)
+    np.testing.assert_array_equal(
+        binarizer.fit_transform(emotions.labels), emotions.target
+    )
+
+
+def test_goemotions_file_with_an_unknown_label_is_rejected(home):
+    frame = pd.DataFrame({"text": ["a"], "labels": ["joy;happy"], "split": ["test"]})
+    write_csv_gz(frame, home / "goemotions" / "goemotions.csv.gz")
+    with pytest.raises(ValueError, match=r"holds \['happy'\], which are not GoEmo"):
+        load_goemotions(data_home=home, subset="test")
+
+
+def test_emobank_download_gives_three_float_targets(server, monkeypatch, home):
+    serve_sources(
+        server,
+        monkeypatch,
+        _emobank,
+        {"emobank.csv": EMOBANK_SOURCE},
+        class_counts=EMOBANK_COUNTS,
+    )
+
+    bank = load_emobank(data_home=home, subset="all")
+
+    assert bank.data == [row[0] for row in EMOBANK_ROWS]
+    assert "None" in bank.data, "the sentence 'None' must not become NaN"
+    assert bank.target.dtype == np.float64
+    np.testing.assert_array_equal(bank.target, [row[1:4] for row in EMOBANK_ROWS])
+    assert bank.target_names == ["valence", "arousal", "dominance"]
+    assert bank.frame is None
+    assert "CC BY-SA 4.0" in bank.DESCR
+    folder = home / "emobank"
+    assert [path.name for path in folder.iterdir()] == ["emobank.csv.gz"]
+    assert gz_text(folder / "emobank.csv.gz").startswith(
+        "text,valence,arousal,dominance,split\n"
+        '"Remember what she said in my last letter? """,3.0,3.0,3.2,train\n'
+    ), "the values are copied as written in the source"
+
+    X, y = load_emobank(data_home=home, return_X_y=True)
+
+    assert X == [EMOBANK_ROWS[0][0], EMOBANK_ROWS[3][0]], "the default is train"
+    np.testing.assert_array_equal(y, [[3.0, 3.0, 3.2], [1.2, 4.0, 3.0]])
+    frame = load_emobank(data_home=home, subset="dev", as_frame=True)
+    assert list(frame.frame.columns) == [
+        "text",
+        "valence",
+        "arousal",
+        "dominance",
+        "split",
+    ]
+    assert frame.frame.iloc[0].tolist() == ["None", 2.78, 2.89, 2.78, "dev"]
+    assert list(frame.target.columns) == bank.target_names
+    assert (frame.target.dtypes == np.float64).all()
+    assert server.requested == ["/emobank.csv"]
+
+
+@pytest.mark.parametrize(
+    "module, load, name",
+    [
+        (_goemotions, load_goemotions, "dev.tsv"),
+        (_emobank, load_emobank, "emobank.csv"),
+    ],
+)
+def test_source_with_the_wrong_checksum_leaves_no_file(
+    module, load, name, server, monkeypatch, home
+):
+    urls = serve_sources(server, monkeypatch, module, SOURCES, sha256s={name: "0" * 64})
+    with pytest.raises(OSError, match="not the published 0000") as raised:
+        load(data_home=home)
+    message = str(raised.value)
+    assert (
+        f"The file downloaded from {urls[name]} has SHA-256 {sha256(SOURCES[name])}"
+        in message
+    )
+    assert "Nothing was written to" in message
+    folder = home / module._DATA_FILES[0].path.split("/")[0]
+    assert list(folder.iterdir()) == [], "a download was left behind"
+
+
+@pytest.mark.parametrize(
+    "module, load, payloads, message",
+    [
+        (
+            _goemotions,
+            load_goemotions,
+            {"test.tsv": b"fine\t27\tid1\nno label ids\n"},
+            "line 2 of test.tsv has not 3 fields",
+        ),
+        (
+            _goemotions,
+            load_goemotions,
+            {"dev.tsv": b"fine\t27\tid1\nout of range\t3,28\tid2\n"},
+            r"line 2 of dev.tsv: label id outside 0-27 in '3,28'",
+        ),
+        (
+            _goemotions,
+            load_goemotions,
+            {"emotions.txt": "\n".join(sorted(GOEMOTIONS_NAMES)).encode()},
+            "does not hold the published GoEmotions data: expected the counts",
+        ),
+        (
+            _emobank,
+            load_emobank,
+            {"emobank.csv": b"id,text,V,A,D,split\n"},
+            "could not be read as EmoBank data .the header is",
+        ),
+        (
+            _emobank,
+            load_emobank,
+            {"emobank.csv": b"id,split,V,A,D,text\nx,train,3.0,high,3.0,Hi\n"},
+            "could not be read as EmoBank data .could not convert",
+        ),
+    ],
+    ids=[
+        "goemotions-fields",
+        "goemotions-label-id",
+        "goemotions-names",
+        "emobank-header",
+        "emobank-value",
+    ],
+)
+def test_unreadable_sources_are_reported(
+    module, load, payloads, message, server, monkeypatch, home
+):
+    counts = GOEMOTIONS_COUNTS if module is _goemotions else EMOBANK_COUNTS
+    serve_sources(server, monkeypatch, module, SOURCES | payloads, class_counts=counts)
+    with pytest.raises(OSError, match=message) as raised:
+        load(data_home=home)
+    assert "Nothing was written to" in str(raised.value)
+    folder = home / module._DATA_FILES[0].path.split("/")[0]
+    assert list(folder.iterdir()) == []
+
+
+def test_goemotions_names_all_four_sources_when_one_download_fails(
+    server, monkeypatch, home
+):
+    urls = serve_sources(server, monkeypatch, _goemotions, GOEMOTIONS_SOURCES)
+    (server.root / "test.tsv").unlink()
+    folder = home / "goemotions"
+    with pytest.raises(OSError) as raised:
+        load_goemotions(data_home=home)
+    message = str(raised.value)
+    assert f"Could not download GoEmotions data from {urls['test.tsv']}" in message
+    for name, url in urls.items():
+        assert f"{url} to {folder / name}" in message
+    assert "columns text,labels,split" in message
+    assert list(folder.iterdir()) == [], "the files downloaded before were kept"
+
+
+def test_goemotions_sources_saved_by_hand_are_converted_without_network(
+    monkeypatch, home, closed_url
+):
+    point_sources(
+        monkeypatch,
+        _goemotions,
+        dict.fromkeys(GOEMOTIONS_SOURCES, closed_url),
+        {name: sha256(payload) for name, payload in GOEMOTIONS_SOURCES.items()},
+        class_counts=GOEMOTIONS_COUNTS,
+    )
+    folder = home / "goemotions"
+    folder.mkdir()
+    for name in ("train.tsv", "dev.tsv", "emotions.txt"):
+        (folder / name).write_bytes(GOEMOTIONS_SOURCES[name])
+    with pytest.raises(FileNotFoundError, match="No GoEmotions data in"):
+        load_goemotions(data_home=home, download_if_missing=False)
+
+    (folder / "test.tsv").write_bytes(GOEMOTIONS_SOURCES["test.tsv"])
+    emotions = load_goemotions(data_home=home, subset="test", download_if_missing=False)
+
+    assert emotions.data == ["I\u2019m really sorry :("]
+    assert (folder / "goemotions.csv.gz").is_file()
+    assert len(list(folder.iterdir())) == 5, "the user's files are kept"
 
 
 # Real data: the files of the data home named by SKLSTM_DATA.
@@ -647,3 +1013,146 @@ def test_20newsgroups_conversion_reproduces_the_data_home(
     point_at(monkeypatch, _twenty_newsgroups, url, sha256=None)
     load_20newsgroups(data_home=home)
     assert_conversion_reproduces(data_home, home, "20newsgroups")
+
+
+@pytest.mark.realdata
+def test_goemotions_has_the_official_split_and_label_counts(data_home):
+    dataset_file(data_home, "goemotions")
+    emotions = load_goemotions(
+        data_home=data_home, subset="all", as_frame=True, download_if_missing=False
+    )
+    frame = emotions.frame
+    assert frame["split"].value_counts().to_dict() == {
+        "train": 43410,
+        "dev": 5426,
+        "test": 5427,
+    }
+    assert emotions.target_names == GOEMOTIONS_NAMES
+    train = emotions.target[frame["split"] == "train"]
+    per_label = train.sum().to_dict()
+    assert len(per_label) == 28
+    assert per_label["neutral"] == 14219
+    assert per_label["admiration"] == 4130
+    assert per_label["grief"] == 77
+    assert train.sum(axis=1).value_counts().to_dict() == {
+        1: 36308,
+        2: 6541,
+        3: 532,
+        4: 28,
+        5: 1,
+    }
+    assert [";".join(names) for names in emotions.labels] == frame["labels"].tolist()
+    assert not frame.isna().any().any()
+    assert frame.iloc[0].tolist() == [
+        "My favourite food is anything I didn't have to cook myself.",
+        "neutral",
+        "train",
+    ]
+    dev = frame[frame["split"] == "dev"]
+    assert dev["text"].iloc[0] == (
+        "Is this in New Orleans?? I really feel like this is New Orleans."
+    )
+
+
+@pytest.mark.realdata
+def test_goemotions_subset_gives_an_indicator_matrix(data_home):
+    dataset_file(data_home, "goemotions")
+    X, y = load_goemotions(data_home=data_home, return_X_y=True)
+    assert isinstance(X, list) and len(X) == 43410
+    assert y.shape == (43410, 28) and y.dtype.kind == "i"
+    assert set(np.unique(y)) == {0, 1}
+    assert y.sum(axis=1).min() == 1, "every comment has at least one label"
+    test = load_goemotions(data_home=data_home, subset="test")
+    assert len(test.data) == len(test.labels) == test.target.shape[0] == 5427
+    assert test.target[:, GOEMOTIONS_NAMES.index("grief")].sum() == 6
+    binarizer = MultiLabelBinarizer(classes=test.target_names)
+    np.testing.assert_array_equal(binarizer.fit_transform(test.labels), test.target)
+
+
+@pytest.mark.realdata
+def test_emobank_has_the_official_split_and_keeps_the_none_sentence(data_home):
+    dataset_file(data_home, "emobank")
+    bank = load_emobank(
+        data_home=data_home, subset="all", as_frame=True, download_if_missing=False
+    )
+    frame = bank.frame
+    assert frame["split"].value_counts().to_dict() == {
+        "train": 8062,
+        "dev": 1000,
+        "test": 1000,
+    }
+    assert not frame.isna().any().any()
+    assert (bank.target.dtypes == np.float64).all()
+    assert bank.target["valence"].min() == 1.2 and bank.target["valence"].max() == 4.6
+    none = frame[frame["text"] == "None"]
+    assert none["split"].tolist() == ["dev"]
+    assert frame.iloc[0].tolist() == [
+        'Remember what she said in my last letter? "',
+        3.0,
+        3.0,
+        3.2,
+        "train",
+    ]
+    X, y = load_emobank(data_home=data_home, return_X_y=True)
+    assert len(X) == 8062 and y.shape == (8062, 3) and y.dtype == np.float64
+    assert y[0].tolist() == [3.0, 3.0, 3.2]
+    X_dev, _ = load_emobank(data_home=data_home, subset="dev", return_X_y=True)
+    assert len(X_dev) == 1000 and "None" in X_dev
+
+
+@pytest.mark.realdata
+def test_goemotions_conversion_reproduces_the_data_home(
+    data_home, server, monkeypatch, home
+):
+    frame = pd.read_csv(dataset_file(data_home, "goemotions"), keep_default_na=False)
+    emotions_txt = "\n".join(GOEMOTIONS_NAMES).encode()
+    # The published checksum of emotions.txt: this is the original file.
+    assert sha256(emotions_txt) == (
+        "45c3ef86782d2a4d7fedcd6d8c111aa0d0e94720689bd164fac94fefb4495a89"
+    )
+    payloads = {"emotions.txt": emotions_txt}
+    for split in ("train", "dev", "test"):
+        rows = frame[frame["split"] == split]
+        source = io.StringIO()
+        writer = csv.writer(source, delimiter="\t", lineterminator="\n")
+        for number, (text, names) in enumerate(
+            zip(rows["text"], rows["labels"], strict=True)
+        ):
+            ids = [GOEMOTIONS_NAMES.index(name) for name in names.split(";")]
+            writer.writerow([text, ",".join(map(str, ids)), f"id{number}"])
+        payloads[f"{split}.tsv"] = source.getvalue().encode("utf-8")
+    # The comment ids are not in the data home, so the rebuilt TSVs differ
+    # from the published ones there, and only there.
+    serve_sources(
+        server,
+        monkeypatch,
+        _goemotions,
+        payloads,
+        sha256s={f"{split}.tsv": None for split in ("train", "dev", "test")},
+    )
+    load_goemotions(data_home=home)
+    assert_conversion_reproduces(data_home, home, "goemotions")
+
+
+@pytest.mark.realdata
+def test_emobank_conversion_reproduces_the_data_home(
+    data_home, server, monkeypatch, home
+):
+    frame = pd.read_csv(
+        dataset_file(data_home, "emobank"), dtype=str, keep_default_na=False
+    )
+    source = io.StringIO()
+    writer = csv.writer(source, lineterminator="\n")
+    writer.writerow(["id", "split", "V", "A", "D", "text"])
+    for number, (text, v, a, d, split) in enumerate(frame.itertuples(index=False)):
+        writer.writerow([f"id{number}", split, v, a, d, text])
+    payload = source.getvalue().encode("utf-8")
+    serve_sources(
+        server,
+        monkeypatch,
+        _emobank,
+        {"emobank.csv": payload},
+        sha256s={"emobank.csv": None},
+    )
+    load_emobank(data_home=home)
+    assert_conversion_reproduces(data_home, home, "emobank")

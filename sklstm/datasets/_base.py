@@ -1,10 +1,12 @@
 """The data home and what every dataset loader shares.
 
 A data home holds one gzip CSV per dataset (``<name>/<name>.csv.gz``, UTF-8,
-header ``text,label`` plus ``split`` where the dataset has an official split).
-When a file is missing, the loader downloads the original distribution file,
-converts it into that layout, checks it against the published figures and
-only then moves it into place, so a data home never holds a partial file.
+header ``text,label`` plus ``split`` where the dataset has an official split;
+a multi-label or regression dataset has its own target columns in place of
+``label``). When a file is missing, the loader downloads the original
+distribution files, converts them into that layout, checks the result against
+the published figures and only then moves it into place, so a data home never
+holds a partial file.
 """
 
 import csv
@@ -62,9 +64,28 @@ _BUNDLED_DATA = Path(__file__).resolve().parent / "data"
 _logger = logging.getLogger(__name__)
 
 
+def _class_counts(frame):
+    """Rows per label, or per (split, label) when the frame has a split."""
+    if "split" in frame:
+        return Counter(zip(frame["split"], frame["label"], strict=True))
+    return Counter(frame["label"])
+
+
+@dataclass(frozen=True)
+class _Source:
+    """A further distribution file, for a data file converted from several.
+
+    The parameters are those of :class:`_DataFile` of the same names.
+    """
+
+    url: str
+    archive_name: str
+    sha256: str | None
+
+
 @dataclass(frozen=True)
 class _DataFile:
-    """One CSV of the data home and the public file it is converted from.
+    """One CSV of the data home and the public files it is converted from.
 
     Parameters
     ----------
@@ -75,21 +96,31 @@ class _DataFile:
     splits : tuple of str
         Values of the file's ``split`` column; empty when it has none.
     url : str
-        Where the original distribution file is downloaded from.
+        Where the original distribution file is downloaded from (the first
+        one, when there are several).
     archive_name : str
         The name under which a copy of that file, saved by hand next to
         ``path``, is converted instead of downloading it.
     sha256 : str or None
         Checksum of the distribution file; None skips the check.
     convert : callable
-        Maps the distribution file's path to the DataFrame written at ``path``.
+        Maps the paths of the distribution files, one argument per source in
+        the order of :attr:`sources`, to the DataFrame written at ``path``.
     class_counts : mapping
-        Published rows per label, or per ``(split, label)`` when the file has
-        a split column; the converted data must match it exactly.
+        Published counts, as ``count`` counts the converted data; it must
+        match them exactly.
     bundled : str or None, default=None
         Name of a copy of the converted file shipped in ``sklstm/datasets/data/``,
         read when the data home has neither the file nor the archive, instead
         of downloading; None when the package ships no copy.
+    more_sources : tuple of _Source, default=()
+        The other distribution files, for a dataset published as several.
+    targets : tuple of str, default=("label",)
+        The file's columns between ``text`` and ``split``.
+    count : callable, default=_class_counts
+        Counts the converted DataFrame for the check against
+        ``class_counts``: by default rows per label, or per
+        ``(split, label)`` when the file has a split column.
     """
 
     path: str
@@ -101,10 +132,20 @@ class _DataFile:
     convert: Callable[[Path], pd.DataFrame]
     class_counts: Mapping[Hashable, int]
     bundled: str | None = None
+    more_sources: tuple[_Source, ...] = ()
+    targets: tuple[str, ...] = ("label",)
+    count: Callable[[pd.DataFrame], Mapping[Hashable, int]] = _class_counts
 
     @property
     def columns(self):
-        return ("text", "label", "split") if self.splits else ("text", "label")
+        split = ("split",) if self.splits else ()
+        return ("text", *self.targets, *split)
+
+    @property
+    def sources(self):
+        """Every distribution file the data file is converted from."""
+        first = _Source(self.url, self.archive_name, self.sha256)
+        return (first, *self.more_sources)
 
 
 def get_data_home(data_home=None):
@@ -148,13 +189,6 @@ def _sha256(path):
         while chunk := file.read(_CHUNK_BYTES):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def _class_counts(frame):
-    """Rows per label, or per (split, label) when the frame has a split."""
-    if "split" in frame:
-        return Counter(zip(frame["split"], frame["label"], strict=True))
-    return Counter(frame["label"])
 
 
 def _temporary_path(path):
@@ -209,45 +243,69 @@ def _read_csv_gz(path):
 def _how_to_get(data_file, path):
     """The two ways to fill a missing data file by hand, as a sentence."""
     columns = ",".join(data_file.columns)
+    downloads = ", ".join(
+        f"{source.url} to {path.parent / source.archive_name}"
+        for source in data_file.sources
+    )
+    them = "it" if len(data_file.sources) == 1 else "them"
     return (
         f"Put the converted file at {path} (a gzip CSV in UTF-8 with columns "
-        f"{columns}), or download {data_file.url} and save it as "
-        f"{path.parent / data_file.archive_name}: the next call converts it. "
+        f"{columns}), or download {downloads}: the next call converts {them}. "
         f"To read another data home, pass data_home= or set {DATA_HOME_ENV}."
     )
 
 
-def _verified_frame(data_file, source, origin):
-    """Convert the distribution file and check it; raise OSError if it is off.
+def _origins(files, urls):
+    """How messages name each distribution file, and all of them at once.
 
-    ``origin`` names the file in messages.
+    ``urls`` are where ``files`` were downloaded from; None when they were
+    saved by hand.
     """
-    if data_file.sha256 is not None:
-        checksum = _sha256(source)
-        if checksum != data_file.sha256:
+    if urls is None:
+        each = [str(file) for file in files]
+        together = f"The files {', '.join(each)}"
+    else:
+        each = [f"The file downloaded from {url}" for url in urls]
+        together = f"The files downloaded from {', '.join(urls)}"
+    return each, each[0] if len(each) == 1 else together
+
+
+def _verified_frame(data_file, files, urls):
+    """Convert the distribution files and check them; raise OSError if off."""
+    origins, origin = _origins(files, urls)
+    for source, file, file_origin in zip(
+        data_file.sources, files, origins, strict=True
+    ):
+        if source.sha256 is None:
+            continue
+        checksum = _sha256(file)
+        if checksum != source.sha256:
             raise OSError(
-                f"{origin} has SHA-256 {checksum}, not the published "
-                f"{data_file.sha256}: it is corrupt or not the original file."
+                f"{file_origin} has SHA-256 {checksum}, not the published "
+                f"{source.sha256}: it is corrupt or not the original file."
             )
     try:
-        frame = data_file.convert(source)
+        frame = data_file.convert(*files)
     except _CORRUPT_FILE_ERRORS as exc:
         raise OSError(
             f"{origin} could not be read as {data_file.title} data ({exc})."
         ) from exc
-    counts = dict(_class_counts(frame))
+    counts = dict(data_file.count(frame))
     if counts != dict(data_file.class_counts):
         raise OSError(
             f"{origin} does not hold the published {data_file.title} data: "
-            f"expected rows per class {dict(data_file.class_counts)}, found {counts}."
+            f"expected the counts {dict(data_file.class_counts)}, found {counts}."
         )
     return frame
 
 
-def _convert_into_place(data_file, source, path, origin):
-    """Write the verified conversion of ``source`` at ``path``."""
+def _convert_into_place(data_file, files, path, urls=None):
+    """Write the verified conversion of the distribution ``files`` at ``path``.
+
+    ``urls`` are where the files were downloaded from, for the messages.
+    """
     try:
-        frame = _verified_frame(data_file, source, origin)
+        frame = _verified_frame(data_file, files, urls)
     except OSError as exc:
         raise OSError(
             f"{exc} Nothing was written to {path}. {_how_to_get(data_file, path)}"
@@ -255,18 +313,31 @@ def _convert_into_place(data_file, source, path, origin):
     _write_csv_gz(frame, path)
 
 
+def _download(data_file, source, path):
+    """Fetch one distribution file into ``path``'s folder; OSError if it fails."""
+    try:
+        return _fetch(source.url, path.parent)
+    except _DOWNLOAD_ERRORS as exc:
+        raise OSError(
+            f"Could not download {data_file.title} data from {source.url} "
+            f"({exc}). {_how_to_get(data_file, path)}"
+        ) from exc
+
+
 def _ensure_data_file(data_file, data_home, download_if_missing):
     """Path of the data file: the data home's, converted first if missing.
 
-    A data home without the file or its archive falls back on the bundled copy,
-    if the package ships one, before downloading.
+    The distribution files are converted from copies saved by hand beside the
+    data file when all of them are there. Otherwise a data home without the
+    file falls back on the bundled copy, if the package ships one, before
+    downloading them all.
     """
     path = data_home.joinpath(*data_file.path.split("/"))
     if path.is_file():
         return path
-    archive = path.parent / data_file.archive_name
-    if archive.is_file():
-        _convert_into_place(data_file, archive, path, origin=archive)
+    saved = [path.parent / source.archive_name for source in data_file.sources]
+    if all(file.is_file() for file in saved):
+        _convert_into_place(data_file, saved, path)
         return path
     if data_file.bundled is not None:
         return _BUNDLED_DATA / data_file.bundled
@@ -275,18 +346,15 @@ def _ensure_data_file(data_file, data_home, download_if_missing):
             f"No {data_file.title} data in {data_home}: {path} does not exist "
             f"and download_if_missing=False. {_how_to_get(data_file, path)}"
         )
+    downloads = []
     try:
-        download = _fetch(data_file.url, path.parent)
-    except _DOWNLOAD_ERRORS as exc:
-        raise OSError(
-            f"Could not download {data_file.title} data from {data_file.url} "
-            f"({exc}). {_how_to_get(data_file, path)}"
-        ) from exc
-    origin = f"The file downloaded from {data_file.url}"
-    try:
-        _convert_into_place(data_file, download, path, origin)
+        for source in data_file.sources:
+            downloads.append(_download(data_file, source, path))
+        urls = [source.url for source in data_file.sources]
+        _convert_into_place(data_file, downloads, path, urls)
     finally:
-        download.unlink()
+        for download in downloads:
+            download.unlink()
     return path
 
 
@@ -319,6 +387,12 @@ def _read_subset(data_files, subset, data_home, download_if_missing):
     return frame.reset_index(drop=True)
 
 
+def _class_target(frame):
+    """One label per text: the ``label`` column, its names in sorted order."""
+    labels = frame["label"]
+    return frame, labels, {"target_names": sorted(labels.unique())}
+
+
 def _load(
     data_files,
     *,
@@ -330,24 +404,28 @@ def _load(
     as_frame,
     shuffle,
     random_state,
+    target=_class_target,
 ):
-    """What every public loader returns, from its data files' description."""
+    """What every public loader returns, from its data files' description.
+
+    ``target`` maps the frame of the loaded rows, all strings, to the frame
+    with its target columns typed, the target as a pandas Series or
+    DataFrame, and the Bunch's further fields (``target_names`` and any
+    other).
+    """
     _check_subset(subset, data_files)
     frame = _read_subset(data_files, subset, data_home, download_if_missing)
-    target_names = sorted(frame["label"].unique())
     if shuffle:
         order = check_random_state(random_state).permutation(len(frame))
         frame = frame.iloc[order].reset_index(drop=True)
+    frame, y, fields = target(frame)
     if as_frame:
-        data, target = frame["text"], frame["label"]
+        data = frame["text"]
     else:
-        data, target = frame["text"].tolist(), frame["label"].to_numpy(object)
-        frame = None
+        data, y, frame = frame["text"].tolist(), y.to_numpy(), None
     if return_X_y:
-        return data, target
-    return Bunch(
-        data=data, target=target, target_names=target_names, frame=frame, DESCR=descr
-    )
+        return data, y
+    return Bunch(data=data, target=y, **fields, frame=frame, DESCR=descr)
 
 
 def _read_split_folders(archive, member_pattern, *, encoding, label_names=None):
