@@ -1,10 +1,15 @@
-"""sklstm: a scikit-learn compatible LSTM text classifier built on Keras 3.
+"""sklstm: scikit-learn compatible LSTM text models built on Keras 3.
 
-The package is organised one module per concept:
+One label, several labels or numbers per text. The package is organised one
+module per concept:
 
 - :mod:`sklstm.tokenizer` turns raw text into padded integer sequences;
-- :mod:`sklstm.classifier` is the scikit-learn classifier around a Keras LSTM;
-- :mod:`sklstm.model` builds the Keras model the classifier trains;
+- :mod:`sklstm.classifier` is the scikit-learn classifier (one label or
+  several per text), :mod:`sklstm.regressor` the regressor (numbers per
+  text); what they share is ``sklstm._base``, what differs per task
+  ``sklstm._tasks``, the fit's stages and epoch loop ``sklstm._training``;
+- :mod:`sklstm.model` builds the Keras model they train, from the layers in
+  :mod:`sklstm.layers`;
 - :mod:`sklstm.optimizers` holds the optimizer it trains with by default;
 - :mod:`sklstm.plotting` draws training curves and evaluation figures;
 - :mod:`sklstm.vectors` holds pretrained word vectors for both;
@@ -13,7 +18,8 @@ The package is organised one module per concept:
 
 The public names below are imported on first use (PEP 562), so that
 ``import sklstm``, the tokenizer, the datasets and the plotting functions do not
-pay for importing Keras and its backend: only the classifier and the model do.
+pay for importing Keras and its backend: only the estimators, the layers and
+the model do.
 """
 
 import importlib
@@ -25,6 +31,7 @@ _LAZY_NAMES = {
     "KerasTokenizerTransformer": "sklstm.tokenizer",
     "LazyAdam": "sklstm.optimizers",
     "LSTMTextClassifier": "sklstm.classifier",
+    "LSTMTextRegressor": "sklstm.regressor",
     "plot_classification_report": "sklstm.plotting",
     "plot_confusion_matrix": "sklstm.plotting",
     "plot_history": "sklstm.plotting",

@@ -44,32 +44,32 @@ def check_labels(y):
     return y
 
 
-def reject_text(X):
+def reject_text(X, estimator="LSTMTextClassifier"):
     """Raw text is the most likely wrong input: say what to put in front."""
     values = np.asarray(X)
     if values.dtype.kind in "US" or (
         values.dtype.kind == "O" and any(isinstance(v, str) for v in values.flat)
     ):
         raise ValueError(
-            "LSTMTextClassifier expects integer token ids, got strings. Put a "
+            f"{estimator} expects integer token ids, got strings. Put a "
             "KerasTokenizerTransformer in front of it to turn text into ids."
         )
 
 
-def check_token_values(X):
+def check_token_values(X, estimator="LSTMTextClassifier"):
     """Token ids must be whole and non-negative numbers, checked before any cast."""
     if X.dtype.kind == "b":
         raise TypeError(
-            "LSTMTextClassifier expects integer token ids, got booleans; pass "
+            f"{estimator} expects integer token ids, got booleans; pass "
             "the ids a KerasTokenizerTransformer produces."
         )
     if X.dtype.kind == "f" and not np.all(np.mod(X, 1) == 0):
         raise ValueError(
-            "LSTMTextClassifier expects integer token ids, got non-integer floats."
+            f"{estimator} expects integer token ids, got non-integer floats."
         )
     if X.size and X.min() < 0:
         raise ValueError(
-            "Negative values in data passed to LSTMTextClassifier: token ids must "
+            f"Negative values in data passed to {estimator}: token ids must "
             f"be non-negative (0 is padding), got {X.min()!r}."
         )
 

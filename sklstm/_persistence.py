@@ -17,7 +17,11 @@ import keras
 # The types sklstm adds to a skops file; scikit-learn, NumPy and the standard
 # library types a pipeline holds are trusted by skops' defaults.
 SKLSTM_TYPES = (
+    "sklstm._tasks.MultiLabelTask",
+    "sklstm._tasks.RegressionTask",
+    "sklstm._tasks.SingleLabelTask",
     "sklstm.classifier.LSTMTextClassifier",
+    "sklstm.regressor.LSTMTextRegressor",
     "sklstm.tokenizer.KerasTokenizerTransformer",
     "sklstm.vectors.WordVectors",
 )

@@ -1,25 +1,39 @@
-"""The training loop of :class:`~sklstm.LSTMTextClassifier`, as small steps.
+"""The fit of sklstm's estimators: named stages over one epoch loop.
 
-As in skorch, each step is a method a subclass can override:
-``_train`` (encode targets, split off validation data) → ``_fit_loop`` (epochs
-and callbacks) → ``_run_epoch`` → ``_train_step``, with ``_evaluate`` for the
-validation data and ``_record_epoch`` for ``history_``. The loop calls
-``train_on_batch`` itself, rather than ``model.fit``, so that every batch can
-be cut to its own width (see :mod:`sklstm._batching`).
+A fit is a sequence of stages, each chosen by the caller, never by a flag
+left on the estimator:
+
+0. ``"idf"``: the n-gram branch's document frequencies, from the training
+   texts;
+1. ``"ngram"``: the linear n-gram branch alone (see :mod:`sklstm._ngram_stage`),
+   then frozen;
+2. ``"network"``: the whole model, the frozen branch included;
+3. ``"mixture"``: the weights of the two branches, on the validation split.
+
+``fit`` of a new network with ``ngram_first`` runs them all, without it the
+first and the network stage; ``partial_fit`` after the first call and a
+warm-started ``fit`` run the network stage alone. Stages 1 and 2 share
+one model-agnostic epoch loop, a chain of small overridable steps as in skorch:
+``_fit_loop`` (epochs, callbacks, early stopping) → ``_run_single_epoch`` →
+``_run_epoch`` → ``_train_step``, with ``_evaluate`` for the validation data.
+So Keras callbacks (a user's, early stopping, the progress bar), a callback's
+``model.stop_training`` and Ctrl+C behave the same in every stage. The loop
+calls ``train_on_batch`` itself, rather than ``model.fit``, so that every batch
+can be cut to its own width (see :mod:`sklstm._batching`).
 
 A ``KeyboardInterrupt`` (Ctrl+C in a notebook) ends training the way early
-stopping does, as in skorch: the epochs completed so far stay in ``history_``,
+stopping does, as in skorch: the epochs completed so far stay in the history,
 callbacks see the end of training (early stopping restores the best weights
-so far), ``interrupted_`` is set and a warning says so. The estimator stays
-usable; fit again to train to the end.
+so far), ``interrupted_`` is set and a warning says so. Interrupted in the
+n-gram stage, the model predicts with the linear branch alone. The estimator
+stays usable; fit again to train to the end.
 """
 
 import warnings
+from dataclasses import dataclass
 
 import keras
 import numpy as np
-from scikeras._utils import route_params
-from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 
 from sklstm._batching import (
     PREDICT_BATCH_SIZE,
@@ -32,153 +46,181 @@ from sklstm._batching import (
 )
 from sklstm._ngram_stage import (
     fit_mixture,
-    fit_ngram_branch,
     ngram_branch,
+    ngram_model,
     set_mixture,
 )
-from sklstm._wrapper import as_callback_list
+from sklstm._routing import resolve_optimizer
+from sklstm.optimizers import LazyAdam
 
-FIT_SETTINGS = ("batch_size", "epochs", "verbose", "callbacks")
-
-
-def _validation_split(y, fraction, rng):
-    """Stratified, shuffled train/validation indices, never Keras' tail slice.
-
-    Falls back to an unstratified shuffled split when some class is too rare to
-    appear on both sides.
-    """
-    n_val = min(max(1, round(fraction * len(y))), len(y) - 1)
-    seed = int(rng.integers(np.iinfo(np.int32).max))
-    try:
-        splitter = StratifiedShuffleSplit(1, test_size=n_val, random_state=seed)
-        train, val = next(splitter.split(np.zeros(len(y)), y))
-    except ValueError:
-        splitter = ShuffleSplit(1, test_size=n_val, random_state=seed)
-        train, val = next(splitter.split(y))
-    return np.sort(train), np.sort(val)
+# The stages of a fit, in the order they run: ``"idf"`` sets the n-gram
+# branch's document frequencies from the training texts.
+STAGED_FIT = ("idf", "ngram", "network", "mixture")
+JOINT_FIT = ("idf", "network")
+NETWORK_ONLY = ("network",)
 
 
-def _warn_about_training_data(X, y, validation):
+@dataclass
+class LoopResult:
+    """How one stage's epoch loop ended."""
+
+    best_epoch: int | None
+    interrupted: bool
+
+
+def _warn_about_training_data(X, n_train, n_val):
     """Fits that run but cannot learn much deserve a word."""
     if not X.any():
         warnings.warn(
             "Every training text is empty (all token ids are 0): the model "
-            "can only learn the class frequencies and will predict the same "
-            "probabilities for every text. Check the tokenizer's input.",
+            "can only learn the target frequencies and will predict the same "
+            "output for every text. Check the tokenizer's input.",
             UserWarning,
-            stacklevel=4,
+            stacklevel=5,
         )
-    if validation is not None and len(y) < len(validation[1]):
+    if n_val and n_train < n_val:
         warnings.warn(
-            f"validation_fraction leaves {len(y)} samples to train on and "
-            f"holds out {len(validation[1])}: lower validation_fraction or set "
+            f"validation_fraction leaves {n_train} samples to train on and "
+            f"holds out {n_val}: lower validation_fraction or set "
             "early_stopping=False to train on all samples.",
             UserWarning,
-            stacklevel=4,
+            stacklevel=5,
         )
-
-
-def _ngram_summary(history):
-    line = f"n-gram branch trained alone: {len(history['loss'])} epoch(s)"
-    if history.get("val_loss"):
-        line += f", best val_loss {min(history['val_loss']):.4f}"
-    return line + "; now the LSTM."
 
 
 class TrainingLoopMixin:
-    """Epochs of ``train_on_batch`` steps with Keras callbacks and early stopping.
+    """Stages of ``train_on_batch`` epochs with Keras callbacks and early stopping.
 
-    The estimator provides ``model_``, ``history_``, ``best_epoch_``, ``_seed``,
-    ``_encode_targets`` and ``_check_vocabulary``, and the parameters
-    ``batch_size``, ``epochs``, ``verbose``, ``validation_fraction``,
-    ``n_iter_no_change``, ``ngram_first`` and ``learning_rate``.
+    The estimator provides ``model_``, ``history_``, ``_task``, ``_seed``, the
+    routing of :class:`~sklstm._wrapper.KerasWrapper`, and the parameters
+    ``batch_size``, ``epochs``, ``verbose``, ``validation_fraction`` and
+    ``n_iter_no_change``.
     """
 
-    def _train(self, X, y, weights, epochs, *, validate):
-        targets = self._encode_targets(y)
-        X = self._check_vocabulary(X.astype("int32"), fitting=True)
+    def _train(self, X, targets, weights, *, stages, epochs, validate):
+        """Run ``stages`` on encoded ``targets``; ``epochs`` per trained stage."""
         rng = np.random.default_rng([self._seed, len(self.history_.get("loss", []))])
+        train, validation = self._split(X, targets, weights, validate, rng)
+        self.interrupted_ = False
+        with expected_retracing():
+            if "idf" in stages:
+                ngram_branch(self.model_).adapt(train[0])
+            if "ngram" in stages and self._fit_ngram_stage(
+                train, validation, epochs, rng
+            ):
+                return
+            self._fit_network_stage(train, validation, epochs, rng)
+            if "mixture" in stages:
+                self._fit_mixture_stage(validation)
+
+    def _split(self, X, targets, weights, validate, rng):
+        """Training data, and the validation split that early stopping reads."""
         validation = None
         if validate:
-            train_idx, val_idx = _validation_split(
-                targets, self.validation_fraction, rng
+            seed = int(rng.integers(np.iinfo(np.int32).max))
+            train_idx, val_idx = self._task.validation_split(
+                targets, self.validation_fraction, seed
             )
             validation = (X[val_idx], targets[val_idx], weights[val_idx])
             X, targets, weights = X[train_idx], targets[train_idx], weights[train_idx]
-        _warn_about_training_data(X, targets, validation)
-        train = (X, targets, weights)
-        with expected_retracing():
-            try:
-                staged = not self.history_ and self._fit_ngram_branch_first(
-                    train, validation, epochs, rng
-                )
-            except KeyboardInterrupt:
-                # The LSTM has not trained: predict with the linear branch.
-                set_mixture(self.model_, lstm=0.0, ngram=1.0)
-                self._on_interrupt()
-                return
-            self._fit_loop(train, validation, epochs, rng)
-            if staged:
-                self._mix_branches(validation)
+        _warn_about_training_data(
+            X, len(X), 0 if validation is None else len(validation[0])
+        )
+        return (X, targets, weights), validation
 
-    def _mix_branches(self, validation):
-        """Weigh the separately trained branches, on the validation split if any."""
-        if validation is None:
-            set_mixture(self.model_, lstm=1.0, ngram=1.0)
-        else:
-            fit_mixture(self.model_, validation, PREDICT_BATCH_SIZE)
+    # ----------------------------------------------------------------- stages
 
-    def _fit_ngram_branch_first(self, train, validation, epochs, rng):
-        """Adapt a fresh network's n-gram branch and, in ``fit``, train it first.
-
-        Returns whether the branch was trained alone (``ngram_first`` and a
-        ``fit``, where ``epochs`` is None); ``partial_fit`` trains it with the
-        network. See :mod:`sklstm._ngram_stage`.
-        """
-        self.ngram_history_ = {}
+    def _fit_ngram_stage(self, train, validation, epochs, rng):
+        """Train the n-gram branch alone and freeze it; True when interrupted."""
         bag = ngram_branch(self.model_)
-        if bag is None:
-            return False
-        bag.adapt(train[0])
-        if not (self.ngram_first and epochs is None):
-            return False
-        settings = self._fit_settings()
-        self.ngram_history_ = fit_ngram_branch(
-            bag,
-            train,
-            validation,
-            batch_size=settings["batch_size"],
-            epochs=settings["epochs"],
-            patience=self.n_iter_no_change,
-            learning_rate=self.learning_rate,
-            rng=rng,
-            compile_options={
+        linear = ngram_model(self.model_, self._task.activation)
+        linear.compile(
+            optimizer=self._build_optimizer(self._ngram_optimizer()),
+            loss=self._task.loss,
+            **{
                 name: value
-                for name, value in self._get_compile_kwargs().items()
+                for name, value in self._compile_kwargs().items()
                 if name in ("run_eagerly", "jit_compile")
             },
         )
-        if settings["verbose"]:
-            print(_ngram_summary(self.ngram_history_))
-        set_mixture(self.model_, lstm=1.0, ngram=0.0)
-        return True
+        self._announce("the n-gram branch alone (the linear model)")
+        self.ngram_history_ = {}
+        bag.trainable = True
+        try:
+            result = self._fit_loop(
+                linear, train, validation, epochs, rng, self.ngram_history_
+            )
+        finally:
+            bag.trainable = False
+        if result.interrupted:
+            # The network has not trained: predict with the linear branch.
+            set_mixture(self.model_, network=0.0, ngram=1.0)
+            return True
+        set_mixture(self.model_, network=1.0, ngram=0.0)
+        return False
 
-    def _routed_parameter_names(self):
-        return {**super()._routed_parameter_names(), "fit": set(FIT_SETTINGS)}
+    def _ngram_optimizer(self):
+        """LazyAdam for Adam (the table is huge and sparse), else the user's own."""
+        optimizer = resolve_optimizer(self.optimizer)
+        if isinstance(optimizer, type) and issubclass(optimizer, keras.optimizers.Adam):
+            return LazyAdam
+        return optimizer
 
-    def _fit_settings(self):
-        """``batch_size``, ``epochs``, ``verbose`` and callbacks, after ``fit__``."""
-        params = self.get_params()
-        # Names other than FIT_SETTINGS were rejected by _check_routed_params.
-        settings = route_params(params, "fit", pass_filter=set(), strict=True)
-        callbacks = self._routed_callbacks()
-        if settings.get("callbacks") is not None:
-            callbacks += as_callback_list(settings["callbacks"])
-        settings["callbacks"] = callbacks
-        settings.setdefault("batch_size", self.batch_size)
-        settings.setdefault("epochs", self.epochs)
-        settings.setdefault("verbose", self.verbose)
-        return settings
+    def _fit_network_stage(self, train, validation, epochs, rng):
+        self._announce(
+            "the network"
+            + (" beside the frozen n-gram branch" if self.ngram_history_ else "")
+        )
+        result = self._fit_loop(
+            self.model_, train, validation, epochs, rng, self.history_
+        )
+        if result.best_epoch is not None:
+            self.best_epoch_ = result.best_epoch
+
+    def _fit_mixture_stage(self, validation):
+        """Weigh the separately trained branches, on the validation split if any."""
+        if validation is None:
+            set_mixture(self.model_, network=1.0, ngram=1.0)
+        else:
+            fit_mixture(
+                self.model_, validation, PREDICT_BATCH_SIZE, self._task.score_loss
+            )
+
+    def _announce(self, stage):
+        if self.verbose:
+            print(f"Training {stage}.")
+
+    # -------------------------------------------------------------- the loop
+
+    def _fit_loop(self, model, train, validation, epochs, rng, history):
+        """Run up to ``epochs`` epochs of ``model``, callbacks included."""
+        initial_epoch = len(history.get("loss", []))
+        lengths = sequence_lengths(train[0])
+        n_steps = -(-len(lengths) // self.batch_size)
+        early_stopping = self._early_stopping_callback(validation)
+        callbacks = self._make_callbacks(
+            model, early_stopping, n_steps, initial_epoch + epochs
+        )
+        model.stop_training = False
+        interrupted = False
+        callbacks.on_train_begin()
+        try:
+            for epoch in range(initial_epoch, initial_epoch + epochs):
+                logs = self._run_single_epoch(
+                    model, epoch, train, validation, lengths, callbacks, rng
+                )
+                for name, value in logs.items():
+                    history.setdefault(name, []).append(float(value))
+                if model.stop_training:
+                    break
+        except KeyboardInterrupt:
+            interrupted = True
+            self._on_interrupt(len(history.get("loss", [])))
+        callbacks.on_train_end()
+        best = None
+        if early_stopping is not None and early_stopping.best_weights is not None:
+            best = early_stopping.best_epoch
+        return LoopResult(best_epoch=best, interrupted=interrupted)
 
     def _early_stopping_callback(self, validation):
         if validation is None:
@@ -189,77 +231,48 @@ class TrainingLoopMixin:
             restore_best_weights=True,
         )
 
-    def _make_callbacks(self, settings, early_stopping, n_steps, epochs):
-        callbacks = list(settings["callbacks"])
+    def _make_callbacks(self, model, early_stopping, n_steps, epochs):
+        callbacks = self._routed_callbacks()
         if early_stopping is not None:
             callbacks.append(early_stopping)
         return keras.callbacks.CallbackList(
             callbacks,
             add_history=False,
-            add_progbar=bool(settings["verbose"]),
-            model=self.model_,
-            verbose=int(settings["verbose"]),
+            add_progbar=bool(self.verbose),
+            model=model,
+            verbose=int(self.verbose),
             epochs=epochs,
             steps=n_steps,
         )
 
-    def _fit_loop(self, train, validation, epochs, rng):
-        """Run ``epochs`` epochs, Keras callbacks included, then record history."""
-        settings = self._fit_settings()
-        epochs = settings["epochs"] if epochs is None else epochs
-        initial_epoch = len(self.history_.get("loss", []))
-        lengths = sequence_lengths(train[0])
-        n_steps = -(-len(lengths) // settings["batch_size"])
-        early_stopping = self._early_stopping_callback(validation)
-        callbacks = self._make_callbacks(
-            settings, early_stopping, n_steps, initial_epoch + epochs
-        )
-        self.model_.stop_training = False
-        self.interrupted_ = False
-        callbacks.on_train_begin()
-        epoch_range = range(initial_epoch, initial_epoch + epochs)
-        try:
-            for epoch in epoch_range:
-                if not self._run_single_epoch(
-                    epoch, train, validation, lengths, settings, callbacks, rng
-                ):
-                    break
-        except KeyboardInterrupt:
-            self._on_interrupt()
-        callbacks.on_train_end()
-        if early_stopping is not None and early_stopping.best_weights is not None:
-            self.best_epoch_ = early_stopping.best_epoch
-
     def _run_single_epoch(
-        self, epoch, train, validation, lengths, settings, callbacks, rng
+        self, model, epoch, train, validation, lengths, callbacks, rng
     ):
-        """Train and validate one epoch; False when training should stop."""
+        """Train and validate one epoch; the epoch's logs."""
         callbacks.on_epoch_begin(epoch)
-        batches = training_batches(lengths, settings["batch_size"], rng)
-        logs = self._run_epoch(train, batches, callbacks)
+        batches = training_batches(lengths, self.batch_size, rng)
+        logs = self._run_epoch(model, train, batches, callbacks)
         if validation is not None:
-            logs.update(self._evaluate(validation))
+            logs.update(self._evaluate(model, validation))
         callbacks.on_epoch_end(epoch, logs)
-        self._record_epoch(logs)
-        return not self.model_.stop_training
+        return logs
 
-    def _on_interrupt(self):
+    def _on_interrupt(self, n_epochs):
         self.interrupted_ = True
-        n_epochs = len(self.history_.get("loss", []))
         warnings.warn(
             f"Training was interrupted (KeyboardInterrupt) after {n_epochs} "
-            "complete epoch(s); history_ holds those, and with early stopping "
-            "the best weights so far are kept. interrupted_ is True; fit again "
-            "to train to the end.",
+            "complete epoch(s) of this stage; the history holds those, and with "
+            "early stopping the best weights so far are kept. interrupted_ is "
+            "True; fit again to train to the end.",
             UserWarning,
-            stacklevel=4,
+            stacklevel=6,
         )
 
-    def _run_epoch(self, data, batches, callbacks):
+    def _run_epoch(self, model, data, batches, callbacks):
         totals, n_seen = {}, 0
         for step, index in enumerate(batches):
             callbacks.on_train_batch_begin(step)
-            logs = self._train_step(*(part[index] for part in data))
+            logs = self._train_step(model, *(part[index] for part in data))
             n_seen += len(index)
             add_weighted_logs(totals, logs, len(index))
             callbacks.on_train_batch_end(
@@ -267,15 +280,11 @@ class TrainingLoopMixin:
             )
         return {name: total / n_seen for name, total in totals.items()}
 
-    def _train_step(self, X, y, weights):
-        return self.model_.train_on_batch(
+    def _train_step(self, model, X, y, weights):
+        return model.train_on_batch(
             trim_padding(X), y, sample_weight=weights, return_dict=True
         )
 
-    def _evaluate(self, data):
-        logs = evaluate_in_batches(self.model_, data, PREDICT_BATCH_SIZE)
+    def _evaluate(self, model, data):
+        logs = evaluate_in_batches(model, data, PREDICT_BATCH_SIZE)
         return {f"val_{name}": value for name, value in logs.items()}
-
-    def _record_epoch(self, logs):
-        for name, value in logs.items():
-            self.history_.setdefault(name, []).append(float(value))

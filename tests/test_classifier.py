@@ -21,15 +21,15 @@ from sklearn.utils import get_tags
 
 from sklstm import LSTMTextClassifier
 from sklstm._ngram_stage import MIXTURE_GRID, fit_mixture
-from sklstm._training import _validation_split
-from sklstm.model import (
-    _NGRAM_OUTPUT_SCALE,
+from sklstm._tasks import SingleLabelTask
+from sklstm.layers import (
     FrozenAndLearnedEmbedding,
     HashedNgramBag,
     HeadTailTokens,
     MaskedGlobalPooling1D,
     learned_index,
 )
+from sklstm.layers.ngram_bag import _NGRAM_OUTPUT_SCALE
 
 TINY = dict(embedding_dim=8, lstm_units=4, epochs=2, batch_size=16, random_state=0)
 
@@ -43,6 +43,11 @@ def make_ids(n_samples=90, width=12, n_classes=2, seed=0):
     lengths = rng.integers(3, width + 1, n_samples)
     X[np.arange(width) >= lengths[:, None]] = 0
     return X.astype("int32"), y
+
+
+def network_layers(clf):
+    """The layers of the recurrent network, nested in the fitted model."""
+    return clf.model_.get_layer("network").layers
 
 
 @pytest.fixture(scope="module")
@@ -132,17 +137,17 @@ def test_scoring_roc_auc_and_f1_macro():
 
 def test_validation_split_is_stratified_and_shuffled():
     y = np.repeat([0, 1], [60, 40])  # sorted by label, like IMDB
-    train, val = _validation_split(y, 0.1, np.random.default_rng(0))
+    train, val = SingleLabelTask().validation_split(y, 0.1, 0)
     assert len(val) == 10 and len(train) == 90
     assert np.bincount(y[val]).tolist() == [6, 4]
     assert set(train).isdisjoint(val)
-    other = _validation_split(y, 0.1, np.random.default_rng(1))[1]
+    other = SingleLabelTask().validation_split(y, 0.1, 1)[1]
     assert not np.array_equal(val, other)
 
 
 def test_validation_split_falls_back_for_a_rare_class():
     y = np.array([0] * 20 + [1])
-    train, val = _validation_split(y, 0.2, np.random.default_rng(0))
+    train, val = SingleLabelTask().validation_split(y, 0.2, 0)
     assert len(train) + len(val) == 21 and len(val) == 4
 
 
@@ -337,8 +342,9 @@ def test_ngram_branch_is_fitted_first_then_frozen(binary_data):
 def test_branch_mixture_minimises_the_validation_log_loss(binary_data):
     X, y = binary_data
     clf = LSTMTextClassifier(**TINY, ngram_first=False).fit(X, y)
-    targets = clf._encode_targets(y)
-    chosen = fit_mixture(clf.model_, (X, targets, np.ones(len(y))), batch_size=32)
+    task = clf._task
+    targets = task.encode(y)
+    chosen = fit_mixture(clf.model_, (X, targets, np.ones(len(y))), 32, task.score_loss)
     mixture = clf.model_.get_layer("scores")
     lstm, ngram = (
         keras.ops.convert_to_numpy(s)
@@ -376,7 +382,7 @@ def test_lstm_maxlen_limits_what_the_lstm_reads_not_the_ngram_branch(binary_data
     with_bag = LSTMTextClassifier(lstm_maxlen=4, **TINY).fit(X, y)
     assert with_bag.model_.get_layer("ngram_scores") is not None
     (window,) = [
-        layer for layer in with_bag.model_.layers if isinstance(layer, HeadTailTokens)
+        layer for layer in network_layers(with_bag) if isinstance(layer, HeadTailTokens)
     ]
     assert (window.maxlen, window.head) == (4, 2)
 
@@ -384,7 +390,7 @@ def test_lstm_maxlen_limits_what_the_lstm_reads_not_the_ngram_branch(binary_data
 def test_lstm_maxlen_none_reads_every_position(binary_data):
     X, y = binary_data
     clf = LSTMTextClassifier(lstm_maxlen=None, **TINY).fit(X, y)
-    assert not any(isinstance(layer, HeadTailTokens) for layer in clf.model_.layers)
+    assert not any(isinstance(layer, HeadTailTokens) for layer in network_layers(clf))
 
 
 def _head_and_tail(row, maxlen, head):
@@ -440,7 +446,7 @@ def test_pretrained_frozen_embeddings(binary_data):
     assert clf.vocab_size_ == len(vectors)
     (layer,) = [
         layer
-        for layer in clf.model_.layers
+        for layer in network_layers(clf)
         if isinstance(layer, FrozenAndLearnedEmbedding)
     ]
     np.testing.assert_allclose(
@@ -453,7 +459,7 @@ def test_pretrained_frozen_embeddings(binary_data):
     ).fit(X, y)
     (layer,) = [
         layer
-        for layer in alone.model_.layers
+        for layer in network_layers(alone)
         if isinstance(layer, keras.layers.Embedding)
     ]
     assert not layer.trainable
@@ -559,7 +565,8 @@ def test_routed_parameters_and_callbacks(binary_data):
     clf.fit(X, y)
     assert clf.model_.optimizer.momentum == 0.5
     assert float(clf.model_.optimizer.learning_rate) == pytest.approx(0.05)
-    assert CountEpochs.epochs == 2
+    # Callbacks run in every stage: 2 epochs of the n-gram branch, 2 of the network.
+    assert CountEpochs.epochs == 4
 
 
 def test_clone_keeps_every_parameter():

@@ -1,4 +1,8 @@
-"""scikit-learn's estimator checks on both estimators.
+"""scikit-learn's estimator checks on every sklstm estimator.
+
+The classifier is tagged multi-label, so scikit-learn also runs its
+multi-label checks on it (indicator-matrix targets, the output formats of
+predict and predict_proba).
 
 .ci/run runs this module on the latest scikit-learn and again on 1.6.1, the
 oldest supported release.
@@ -6,7 +10,7 @@ oldest supported release.
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sklstm import KerasTokenizerTransformer, LSTMTextClassifier
+from sklstm import KerasTokenizerTransformer, LSTMTextClassifier, LSTMTextRegressor
 from sklstm.utils.estimator_checks import (
     expected_failed_checks,
     parametrize_with_text_checks,
@@ -27,9 +31,15 @@ CLASSIFIERS = [
         pooling="mean",
     ),
 ]
+REGRESSORS = [
+    LSTMTextRegressor(**FAST, lstm_units=4),
+    LSTMTextRegressor(**FAST, lstm_units=4, cell="gru", ngram_order=None),
+]
 
 
-@parametrize_with_checks(CLASSIFIERS, expected_failed_checks=expected_failed_checks)
+@parametrize_with_checks(
+    CLASSIFIERS + REGRESSORS, expected_failed_checks=expected_failed_checks
+)
 def test_sklearn_estimator_checks(estimator, check):
     check(estimator)
 

@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from sklstm import LSTMTextClassifier, _ngram_stage
+from sklstm import LSTMTextClassifier
 
 # Eager execution: on these tiny arrays graph tracing costs more than training.
 TINY = dict(
@@ -43,7 +43,11 @@ class InterruptAt(keras.callbacks.Callback):
 def test_interrupt_keeps_the_completed_epochs_and_a_usable_model():
     X, y = make_ids()
     clf = LSTMTextClassifier(
-        **TINY, epochs=5, early_stopping=False, callbacks=[InterruptAt(2, 1)]
+        **TINY,
+        epochs=5,
+        early_stopping=False,
+        ngram_first=False,  # callbacks run in every stage: one stage here
+        callbacks=[InterruptAt(2, 1)],
     )
     with pytest.warns(UserWarning, match="interrupted .* after 2 complete"):
         clf.fit(X, y)
@@ -111,22 +115,17 @@ def test_interrupt_before_any_epoch_leaves_no_best_epoch():
     assert clf.predict(X).shape == (len(X),)
 
 
-def test_interrupt_while_the_ngram_branch_trains_alone(monkeypatch):
+def test_interrupt_while_the_ngram_branch_trains_alone():
     X, y = make_ids()
-    calls = []
-
-    def interrupt_second_epoch(*args):
-        calls.append(1)
-        if len(calls) == 2:
-            raise KeyboardInterrupt
-        return original(*args)
-
-    original = _ngram_stage._train_epoch
-    monkeypatch.setattr(_ngram_stage, "_train_epoch", interrupt_second_epoch)
-    clf = LSTMTextClassifier(**TINY, epochs=5, early_stopping=True)
-    with pytest.warns(UserWarning, match="after 0 complete"):
+    # Callbacks run in every stage: this one interrupts the n-gram stage's
+    # second epoch, before the network has trained.
+    clf = LSTMTextClassifier(
+        **TINY, epochs=5, early_stopping=True, callbacks=[InterruptAt(1, 0)]
+    )
+    with pytest.warns(UserWarning, match="after 1 complete"):
         clf.fit(X, y)
     assert clf.interrupted_ and clf.history_ == {}
+    assert len(clf.ngram_history_["loss"]) == 1
     bag = clf.model_.get_layer("ngram_scores")
     assert not bag.trainable
     # The first epoch's table is kept, and only the linear branch predicts.
@@ -134,18 +133,33 @@ def test_interrupt_while_the_ngram_branch_trains_alone(monkeypatch):
     mixture = clf.model_.get_layer("scores").branch_weights
     np.testing.assert_array_equal(keras.ops.convert_to_numpy(mixture), [0.0, 1.0])
     assert clf.predict(X).shape == (len(X),)
-    # A warm-started refit trains the frozen branch first again, then the LSTM.
-    monkeypatch.setattr(_ngram_stage, "_train_epoch", original)
+    # A warm-started refit resumes: the n-gram stage, then the network.
     table = keras.ops.convert_to_numpy(bag.table).copy()
-    clf.set_params(warm_start=True).fit(X, y)
+    clf.set_params(warm_start=True, callbacks=None).fit(X, y)
     assert not clf.interrupted_ and len(clf.history_["loss"]) >= 1
     assert len(clf.ngram_history_["loss"]) >= 1 and not bag.trainable
     assert np.any(keras.ops.convert_to_numpy(bag.table) != table)
 
 
-def test_verbose_fit_reports_the_ngram_stage(capsys):
+def test_a_callback_stops_every_stage():
+    X, y = make_ids()
+
+    class StopAfter(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch >= 1:
+                self.model.stop_training = True
+
+    # epochs far beyond what the test could run: the callback must end both.
+    clf = LSTMTextClassifier(
+        **TINY, epochs=10**9, early_stopping=False, callbacks=[StopAfter()]
+    ).fit(X, y)
+    assert len(clf.ngram_history_["loss"]) == 2
+    assert len(clf.history_["loss"]) == 2
+
+
+def test_verbose_fit_reports_the_stages(capsys):
     X, y = make_ids()
     LSTMTextClassifier(**TINY, epochs=1, verbose=1).fit(X, y)
-    assert "n-gram branch trained alone: 1 epoch(s), best val_loss" in (
-        capsys.readouterr().out
-    )
+    out = capsys.readouterr().out
+    assert "Training the n-gram branch alone" in out
+    assert "Training the network beside the frozen n-gram branch" in out

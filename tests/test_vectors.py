@@ -18,7 +18,7 @@ from sklearn.pipeline import make_pipeline
 
 from sklstm import KerasTokenizerTransformer, LSTMTextClassifier, WordVectors
 from sklstm.datasets import load_glove
-from sklstm.model import FrozenAndLearnedEmbedding
+from sklstm.layers import FrozenAndLearnedEmbedding
 from sklstm.vectors import vocabulary_ids
 
 GLOVE_LINES = "cat 0.1 0.2 0.3\ndog -1 2.5 0\nnew york 1 1 1\n"
@@ -197,7 +197,7 @@ def vector_pipeline(**classifier_params):
 def embedding_layer(pipe):
     (layer,) = [
         layer
-        for layer in pipe[-1].model_.layers
+        for layer in pipe[-1].model_.get_layer("network").layers
         if isinstance(layer, (keras.layers.Embedding, FrozenAndLearnedEmbedding))
     ]
     return layer

@@ -1,0 +1,529 @@
+"""What sklstm's classifier and regressor share: one text network, fitted one way.
+
+:class:`BaseTextNetwork` holds the parameters, the input checks, the model
+building and ``fit``/``partial_fit``/prediction for every task. What differs
+between one label, several labels and numbers per text is a task object (see
+:mod:`sklstm._tasks`), which a subclass chooses in ``_make_task``; the core
+never asks which task it trains.
+"""
+
+from numbers import Integral, Real
+
+import keras
+import numpy as np
+from scipy import sparse
+from sklearn.base import _fit_context
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from sklstm._batching import (
+    PREDICT_BATCH_SIZE,
+    expected_retracing,
+    inference_batches,
+    sequence_lengths,
+    trim_padding,
+)
+from sklstm._classifier_input import (
+    OOV_ID,
+    auto_vocab_size,
+    check_embeddings,
+    check_sample_weight,
+    check_token_values,
+    reject_text,
+)
+from sklstm._inference import predict_on_batch
+from sklstm._ngram_stage import ngram_branch
+from sklstm._persistence import keras_model_from_bytes, keras_model_to_bytes
+from sklstm._runtime import in_fit_runtime, release_unreachable_models
+from sklstm._training import JOINT_FIT, NETWORK_ONLY, STAGED_FIT, TrainingLoopMixin
+from sklstm._wrapper import KerasWrapper
+from sklstm.model import CELLS, POOLING_MODES, build_model, build_text_network
+from sklstm.vectors import WordVectors, embedding_matrix, vocabulary_ids
+
+# The parameters of the default network, which a user's ``model`` replaces.
+NETWORK_PARAMETERS = (
+    "embedding_dim",
+    "cell",
+    "lstm_units",
+    "bidirectional",
+    "dropout",
+    "recurrent_dropout",
+    "pooling",
+    "lstm_maxlen",
+)
+
+# The numpydoc entries of the parameters every sklstm estimator has, in the
+# order of its signature; each class docstring includes them where it says
+# %(shared_parameters)s, so they are written once.
+SHARED_PARAMETERS_DOC = """\
+    embedding_dim : int, default=128
+        Size of the token vectors learned from the training texts. Beside
+        frozen ``embeddings``, the network learns vectors of this size for the
+        ids seen in ``fit`` and reads both (see
+        :class:`~sklstm.layers.FrozenAndLearnedEmbedding`); 0 learns none there.
+        Ignored with trainable ``embeddings``.
+    cell : {"lstm", "gru"}, default="lstm"
+        The recurrent layer: an LSTM, or a GRU (fewer weights, often as good).
+    lstm_units : int or tuple of int, default=64
+        Units of the recurrent layer; a tuple stacks one layer per entry.
+    bidirectional : bool, default=True
+        Read the text in both directions.
+    dropout : float, default=0.5
+        Dropout on the recurrent layers' inputs and before the output layer;
+        it keeps the network from overfitting long texts in its first epochs.
+    recurrent_dropout : float, default=0.0
+        Dropout on the recurrent state. Any value above 0 disables the fused
+        cuDNN kernel on a GPU, which makes training there several times slower.
+    pooling : {"last", "max", "mean"}, default="max"
+        How the recurrent outputs become one vector per text: the final state,
+        or the max or mean over the real (unmasked) tokens.
+    lstm_maxlen : int or None, default=200
+        Most token positions of each text the embedding and recurrent layers
+        read: all of a text that has no more, else its first
+        ``lstm_maxlen // 2`` tokens and its last ``lstm_maxlen - lstm_maxlen
+        // 2`` (see :class:`~sklstm.layers.HeadTailTokens`). The n-gram branch
+        reads every position. The recurrent layers' time grows with the width
+        they read; None reads every position.
+    model : callable or None, default=None
+        Your own network instead of the default one:
+        ``model(meta, **model_params)`` returns a ``keras.Model`` from integer
+        token ids of shape (batch, time) to one score per output, shape
+        (batch, ``meta["n_outputs_"]``), before any activation. ``meta`` holds
+        the fitted attributes known so far (``vocab_size_``, ``n_outputs_``,
+        ``classes_`` for a classifier...) and ``seed``, an int for its
+        initializers; ``model__name=value`` parameters are passed as keyword
+        arguments. sklstm adds the n-gram branch (unless ``ngram_order`` is
+        None), the task's output activation and loss, and compiles it. The
+        default network's parameters (``embedding_dim``, ``cell``,
+        ``lstm_units``, ``bidirectional``, ``dropout``, ``recurrent_dropout``,
+        ``pooling``, ``lstm_maxlen``, ``embeddings``) then do nothing. See
+        :ref:`custom_networks`.
+    vocab_size : "auto" or int, default="auto"
+        Rows of the embedding matrix. "auto" takes the largest id seen in
+        ``fit`` plus one. Ids at or above it met at predict time (a rare word
+        that only a test fold has) are read as the out-of-vocabulary id 1.
+    embeddings : WordVectors or array-like of shape (vocab_size, dim), default=None
+        Pretrained token vectors: a matrix with row ``i`` for token id ``i``,
+        or a :class:`~sklstm.WordVectors` given as the tokenizer's
+        ``vocabulary`` too, whose words then start from their vectors and the
+        training texts' other words from random ones. See :ref:`word_vectors`.
+    trainable_embeddings : bool or "auto", default="auto"
+        Whether training updates the embedding matrix. "auto" freezes a
+        :class:`~sklstm.WordVectors` and trains anything else.
+    ngram_order : int or None, default=2
+        Add a linear branch over the text's word 1- to ``ngram_order``-grams (a
+        linear model on a hashed TF-IDF bag of n-grams, with idf weights from
+        the training texts), whose scores add to the network's. None leaves it
+        out.
+    ngram_buckets : int, default=2**20
+        Hash buckets of the linear branch's n-grams of 2 tokens and more; the
+        branch holds ``(vocab_size_ + ngram_buckets) * n_outputs_`` weights.
+    ngram_first : bool, default=True
+        In ``fit`` of a new network, train the n-gram branch alone first (early
+        stopped like the network) and freeze it, so that the network learns
+        what the linear model gets wrong; then weigh the two branches on the
+        validation split. ``partial_fit`` and ``warm_start`` refits train the
+        network as it is.
+    optimizer : str, keras.optimizers.Optimizer class or instance, default="adam"
+        Keras optimizer; set its other arguments with ``optimizer__name=value``.
+        The n-gram stage uses :class:`~sklstm.optimizers.LazyAdam` in place of
+        Adam, with the same arguments.
+    learning_rate : float, default=1e-3
+        Learning rate of an optimizer given by name or class (an instance
+        keeps its own), in every stage.
+    batch_size : int, default=32
+        Texts per gradient step.
+    epochs : int, default=20
+        Most passes over the training data, per training stage.
+    early_stopping : bool, default=True
+        Hold out ``validation_fraction`` of the training data (shuffled, and
+        stratified where the task allows) and stop each stage when the
+        validation loss has not improved for ``n_iter_no_change`` epochs,
+        restoring the weights of the best epoch.
+    validation_fraction : float, default=0.1
+        Share of the training data held out when ``early_stopping`` is True.
+    n_iter_no_change : int, default=2
+        Epochs without improvement of the validation loss before stopping.
+"""
+
+SHARED_LATE_PARAMETERS_DOC = """\
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, dropout, the validation split and the
+        batch order. An int gives identical models on repeated fits.
+    verbose : int, default=0
+        0 is silent; 1 names each training stage and shows Keras' progress bar
+        and per-epoch metrics.
+    callbacks : callback, list or dict of callbacks or classes, default=None
+        Extra Keras callbacks, run in every training stage; classes are built
+        with ``callbacks__name=value`` parameters.
+    warm_start : bool, default=False
+        Continue training the fitted network on the next ``fit`` call.
+    n_threads : int or None, default=None
+        Most CPU threads one fit or predict uses. None takes the process's
+        share: the Dask worker's thread count in a Dask worker,
+        ``OMP_NUM_THREADS`` in a joblib worker (where joblib sets it), else
+        every core.
+    **kwargs : dict
+        Routed parameters: ``optimizer__...``, ``callbacks__...``,
+        ``compile__...`` (e.g. ``compile__run_eagerly=True``) and
+        ``model__...``. Any other keyword is a ``TypeError``.
+"""
+
+
+SHARED_ATTRIBUTES_DOC = """\
+    n_outputs_ : int
+        Outputs of the network: classes, labels or regression targets.
+    model_ : keras.Model
+        The trained model.
+    history_ : dict of str to list of float
+        Per-epoch training metrics of the network stage (``loss`` and the
+        task's metrics) and, with early stopping, their ``val_`` counterparts.
+    best_epoch_ : int or None
+        Index in ``history_`` of the epoch whose weights were kept by early
+        stopping; None without early stopping.
+    ngram_history_ : dict of str to list of float
+        Per-epoch ``loss`` (and ``val_loss``) of the n-gram branch trained
+        alone (see ``ngram_first``); empty when it was not.
+    vocab_size_ : int
+        Rows of the embedding matrix.
+    interrupted_ : bool
+        Whether the last ``fit`` or ``partial_fit`` was ended early by a
+        ``KeyboardInterrupt``: the completed epochs are kept, with early
+        stopping the best weights so far, and a warning says so.
+    n_features_in_ : int
+        Width of the id matrix seen in ``fit``; ``predict`` needs the same.
+"""
+
+
+def fill_shared_docs(cls):
+    """Put the shared parameter and attribute entries into ``cls``'s docstring."""
+    for placeholder, text in (
+        ("%(shared_parameters)s\n", SHARED_PARAMETERS_DOC),
+        ("%(shared_late_parameters)s\n", SHARED_LATE_PARAMETERS_DOC),
+        ("%(shared_attributes)s\n", SHARED_ATTRIBUTES_DOC),
+    ):
+        cls.__doc__ = cls.__doc__.replace("    " + placeholder, text)
+    return cls
+
+
+def _draw_seed(random_state):
+    if isinstance(random_state, Integral):
+        return int(random_state)
+    if isinstance(random_state, np.random.RandomState):
+        return int(random_state.randint(np.iinfo(np.int32).max))
+    # Fresh entropy from the OS, leaving numpy's global generator untouched.
+    return int(np.random.SeedSequence().generate_state(1)[0])
+
+
+class BaseTextNetwork(TrainingLoopMixin, KerasWrapper):
+    """The estimator core: parameters, checks, model building, fit and predict.
+
+    Subclasses define ``__init__`` (storing every parameter through
+    ``_store_params``), ``_make_task(y)`` and the public prediction methods.
+    """
+
+    _parameter_constraints = {
+        "embedding_dim": [Interval(Integral, 0, None, closed="left")],
+        "cell": [StrOptions(set(CELLS))],
+        "lstm_units": [Interval(Integral, 1, None, closed="left"), tuple, list],
+        "bidirectional": ["boolean"],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "recurrent_dropout": [Interval(Real, 0, 1, closed="left")],
+        "pooling": [StrOptions(set(POOLING_MODES))],
+        "lstm_maxlen": [Interval(Integral, 1, None, closed="left"), None],
+        "model": [callable, None],
+        "vocab_size": [
+            StrOptions({"auto"}),
+            Interval(Integral, 2, None, closed="left"),
+        ],
+        "embeddings": [WordVectors, "array-like", None],
+        "trainable_embeddings": ["boolean", StrOptions({"auto"})],
+        "ngram_order": [Interval(Integral, 1, None, closed="left"), None],
+        "ngram_buckets": [Interval(Integral, 1, None, closed="left")],
+        "ngram_first": ["boolean"],
+        "optimizer": [str, type, keras.optimizers.Optimizer],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+        "callbacks": [list, dict, keras.callbacks.Callback, type, None],
+        "warm_start": ["boolean"],
+        "n_threads": [Interval(Integral, 1, None, closed="left"), None],
+    }
+
+    def _store_params(self, params):
+        """``__init__``'s body: store every parameter verbatim, routed ones apart."""
+        routed = params.pop("kwargs")
+        params.pop("self")
+        params.pop("__class__", None)
+        for name, value in params.items():
+            setattr(self, name, value)
+        self._routed_params = routed
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.categorical = True
+        tags.input_tags.positive_only = True
+        tags.input_tags.sparse = False
+        tags.input_tags.allow_nan = False
+        tags.non_deterministic = self.random_state is None
+        return tags
+
+    # ------------------------------------------------------------ validation
+
+    def _check_X(self, X, *, reset):
+        """A dense numeric id matrix; the ids' values are checked separately."""
+        name = type(self).__name__
+        if sparse.issparse(X):
+            raise TypeError(
+                f"Sparse input is not supported: {name} expects a dense array of "
+                "token ids such as KerasTokenizerTransformer produces."
+            )
+        reject_text(X, name)
+        return validate_data(self, X, reset=reset, dtype="numeric")
+
+    def _check_vocabulary(self, X, *, fitting):
+        """Map ids beyond the embedding matrix to the OOV id (or reject at fit)."""
+        too_large = X >= self.vocab_size_
+        if not too_large.any():
+            return X
+        if fitting and (self.vocab_size != "auto" or self.embeddings is not None):
+            raise ValueError(
+                f"X contains token id {X.max()} but the embedding matrix has "
+                f"{self.vocab_size_} rows (vocab_size={self.vocab_size!r}, "
+                f"embeddings {'given' if self.embeddings is not None else 'None'}); "
+                "raise vocab_size, use vocab_size='auto', or lower the tokenizer's "
+                "num_words."
+            )
+        return np.where(too_large, OOV_ID, X).astype(X.dtype)
+
+    def _sample_weights(self, X, y, sample_weight):
+        """The per-sample loss weights; the caller's array is never modified."""
+        return check_sample_weight(sample_weight, X)
+
+    # ---------------------------------------------------------- model building
+
+    def _trainable_embeddings(self):
+        if self.trainable_embeddings == "auto":
+            return not isinstance(self.embeddings, WordVectors)
+        return self.trainable_embeddings
+
+    def _check_embedding_dim(self):
+        if self.embedding_dim == 0 and (
+            self.embeddings is None or self._trainable_embeddings()
+        ):
+            raise ValueError(
+                "embedding_dim=0 learns no token vectors, which only works beside "
+                "frozen pretrained embeddings; got embeddings="
+                f"{'None' if self.embeddings is None else 'trainable ones'}. Set "
+                "embedding_dim to at least 1."
+            )
+
+    def _resolve_vocab_size(self, X):
+        if isinstance(self.embeddings, WordVectors):
+            largest_id = vocabulary_ids(len(self.embeddings))[-1]
+            return max(int(X.max(initial=0)), largest_id) + 1
+        if self.embeddings is not None:
+            return int(np.shape(self.embeddings)[0])
+        if self.vocab_size == "auto":
+            return auto_vocab_size(X)
+        return int(self.vocab_size)
+
+    def _metadata(self):
+        """Fitted attributes so far, handed to the model builder as ``meta``."""
+        meta = {
+            name: value
+            for name, value in vars(self).items()
+            if name.endswith("_") and not name.startswith("_") and name[-2] != "_"
+        }
+        return {**meta, "seed": self._seed}
+
+    def _build_network(self, X):
+        """The user's network (``model``), or the default one from the parameters."""
+        if self.model is not None:
+            return self.model(self._metadata(), **self._routed("model"))
+        embeddings = self.embeddings
+        if isinstance(embeddings, WordVectors):
+            embeddings = embedding_matrix(embeddings, self.vocab_size_, self._seed)
+        return build_text_network(
+            **{name: getattr(self, name) for name in NETWORK_PARAMETERS},
+            vocab_size=self.vocab_size_,
+            n_outputs=self.n_outputs_,
+            embeddings=embeddings,
+            trainable_embeddings=self._trainable_embeddings(),
+            # Beside frozen vectors, only the training texts' ids get learned ones.
+            learned_ids=np.unique(X) if self.embeddings is not None else None,
+            seed=self._seed,
+        )
+
+    def _initialize(self, X, y, classes=None):
+        """Fit the task, set the fitted attributes and build a new model."""
+        self._task = self._make_task(y).fit(y, classes)
+        self.n_outputs_ = self._task.n_outputs
+        self._set_task_attributes()
+        check_embeddings(self.embeddings)
+        self._check_embedding_dim()
+        self.vocab_size_ = self._resolve_vocab_size(X)
+        release_unreachable_models()
+        # Our layers carry their own seeds; no process-wide determinism switch.
+        self._seed = _draw_seed(self.random_state)
+        model = build_model(
+            self._build_network(X),
+            vocab_size=self.vocab_size_,
+            n_outputs=self.n_outputs_,
+            activation=self._task.activation,
+            ngram_order=self.ngram_order,
+            ngram_buckets=self.ngram_buckets,
+        )
+        compile_kwargs = {"metrics": list(self._task.metrics), **self._compile_kwargs()}
+        model.compile(
+            optimizer=self._build_optimizer(), loss=self._task.loss, **compile_kwargs
+        )
+        self.model_ = model
+        self.history_ = {}
+        self.ngram_history_ = {}
+        self.best_epoch_ = None
+
+    def _set_task_attributes(self):
+        """Hook: copy what a subclass exposes of its task (e.g. ``classes_``)."""
+
+    def _first_stages(self):
+        """The stages of a new network's fit (see :mod:`sklstm._training`)."""
+        if ngram_branch(self.model_) is None:
+            return NETWORK_ONLY
+        return STAGED_FIT if self.ngram_first else JOINT_FIT
+
+    def _resumed_stages(self):
+        """A warm-started fit's stages: the network's, or what an interrupt cut.
+
+        A fit interrupted in the n-gram stage never trained the network, so
+        the next warm-started fit resumes the staged fit where it stopped.
+        """
+        if self.interrupted_ and not self.history_ and self.ngram_history_:
+            return STAGED_FIT[STAGED_FIT.index("ngram") :]
+        return NETWORK_ONLY
+
+    # ---------------------------------------------------------------- training
+
+    def _check_y_given(self, y):
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target "
+                "y is None."
+            )
+
+    def _check_fit_targets(self, X, y, sample_weight, *, reset, task, whole=True):
+        """Checked ``X``, ``y`` and sample weights.
+
+        ``whole`` data (``fit``, a first ``partial_fit``) must hold what a
+        model needs, e.g. two classes; a later ``partial_fit`` batch need not.
+        """
+        self._check_routed_params()
+        X = self._check_X(X, reset=reset)
+        y = task.check_targets(y)
+        if len(X) != len(y):
+            raise ValueError(
+                f"X has {len(X)} samples but y has {len(y)}; they must match."
+            )
+        weights = self._sample_weights(X, y, sample_weight)
+        # Problems with the targets are reported before problems with the ids.
+        if whole:
+            task.check_weighted_targets(y, weights)
+        check_token_values(X, type(self).__name__)
+        return X, y, weights
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    @in_fit_runtime
+    def fit(self, X, y, sample_weight=None):
+        """Build a new network (unless ``warm_start``) and train it on ``(X, y)``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_tokens)
+            Token ids, 0 for padding.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets: class labels, a label indicator matrix (classifier), or
+            one or several numbers per text (regressor).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sample in the loss.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        new_model = not (self.warm_start and self.__sklearn_is_fitted__())
+        self._check_y_given(y)
+        task = self._make_task(y) if new_model else self._task
+        X, y, weights = self._check_fit_targets(
+            X, y, sample_weight, reset=new_model, task=task
+        )
+        if new_model:
+            self._initialize(X, y)
+        stages = self._first_stages() if new_model else self._resumed_stages()
+        self._train_on(X, y, weights, stages=stages, epochs=self.epochs)
+        return self
+
+    @in_fit_runtime
+    def _partial_fit(self, X, y, classes, sample_weight):
+        first_call = not self.__sklearn_is_fitted__()
+        if first_call:
+            self._validate_params()
+        self._check_y_given(y)
+        task = self._make_task(y) if first_call else self._task
+        X, y, weights = self._check_fit_targets(
+            X, y, sample_weight, reset=first_call, task=task, whole=first_call
+        )
+        if first_call:
+            self._initialize(X, y, classes=classes)
+        elif classes is not None:
+            self._task.check_classes(classes)
+        has_bag = ngram_branch(self.model_) is not None
+        stages = JOINT_FIT if first_call and has_bag else NETWORK_ONLY
+        self._train_on(X, y, weights, stages=stages, epochs=1, validate=False)
+        return self
+
+    def _train_on(self, X, y, weights, *, stages, epochs, validate=None):
+        targets = self._task.encode(y)
+        X = self._check_vocabulary(X.astype("int32"), fitting=True)
+        validate = self.early_stopping if validate is None else validate
+        self._train(
+            X, targets, weights, stages=stages, epochs=epochs, validate=validate
+        )
+
+    # -------------------------------------------------------------- prediction
+
+    @in_fit_runtime
+    def _predict_outputs(self, X):
+        """The model's outputs (probabilities or standardised numbers), float32."""
+        check_is_fitted(self)
+        X = self._check_X(X, reset=False)
+        check_token_values(X, type(self).__name__)
+        X = self._check_vocabulary(X, fitting=False).astype("int32")
+        outputs = np.empty((len(X), self.n_outputs_), dtype=np.float32)
+        with expected_retracing():
+            for index in inference_batches(sequence_lengths(X), PREDICT_BATCH_SIZE):
+                outputs[index] = predict_on_batch(self.model_, trim_padding(X[index]))
+        return outputs
+
+    # ------------------------------------------------------------- persistence
+
+    def __getstate__(self):
+        # The Keras model travels as a .keras archive, which every backend
+        # can read back; nothing depends on anyone's pickling patches.
+        state = dict(super().__getstate__())
+        if "model_" in state:
+            state["model_"] = keras_model_to_bytes(state["model_"])
+        return state
+
+    def __setstate__(self, state):
+        if isinstance(state.get("model_"), bytes):
+            state["model_"] = keras_model_from_bytes(state["model_"])
+        super().__setstate__(state)
+
+    def __sklearn_is_fitted__(self):
+        return hasattr(self, "model_")

@@ -1,0 +1,115 @@
+"""Tests of LSTMTextRegressor: numbers per text."""
+
+import pickle
+
+import numpy as np
+import pytest
+from sklearn.base import is_regressor
+from sklearn.metrics import r2_score
+from sklearn.model_selection import cross_val_score
+from sklearn.pipeline import make_pipeline
+
+from sklstm import KerasTokenizerTransformer, LSTMTextRegressor
+
+TINY = dict(
+    embedding_dim=8,
+    lstm_units=4,
+    epochs=15,
+    batch_size=16,
+    ngram_buckets=256,
+    learning_rate=0.01,
+    random_state=0,
+)
+
+
+def make_scored_ids(n_samples=300, width=10, seed=0):
+    """Ids whose two targets count marker tokens 2 and 3 in the text."""
+    rng = np.random.default_rng(seed)
+    X = rng.integers(4, 40, size=(n_samples, width))
+    X[rng.random(X.shape) < 0.2] = 2
+    X[rng.random(X.shape) < 0.1] = 3
+    y = np.stack([(X == 2).sum(axis=1), (X == 3).sum(axis=1)], axis=1)
+    return X.astype("int32"), y.astype(float)
+
+
+@pytest.fixture(scope="module")
+def data():
+    return make_scored_ids()
+
+
+@pytest.fixture(scope="module")
+def fitted_2d(data):
+    X, y = data
+    return LSTMTextRegressor(**TINY).fit(X, y)
+
+
+def test_is_a_scikit_learn_regressor():
+    reg = LSTMTextRegressor()
+    assert is_regressor(reg)
+    assert not hasattr(reg, "predict_proba")
+
+
+def test_learns_several_targets(fitted_2d):
+    X_test, y_test = make_scored_ids(seed=1)
+    pred = fitted_2d.predict(X_test)
+    assert pred.shape == y_test.shape and pred.dtype == np.float64
+    assert r2_score(y_test, pred) > 0.7
+    assert fitted_2d.n_outputs_ == 2 and "loss" in fitted_2d.history_
+
+
+def test_one_target_predicts_a_vector(data):
+    X, y = data
+    reg = LSTMTextRegressor(**TINY).fit(X, y[:, 0])
+    pred = reg.predict(X)
+    assert pred.shape == (len(X),)
+    assert reg.score(X, y[:, 0]) > 0.7
+
+
+def test_targets_are_standardised_so_their_unit_does_not_matter(data):
+    X, y = data
+    small = LSTMTextRegressor(**TINY).fit(X, y[:, 0]).predict(X)
+    large = LSTMTextRegressor(**TINY).fit(X, 1000.0 * y[:, 0] + 5e4).predict(X)
+    np.testing.assert_allclose(large, 1000.0 * small + 5e4, rtol=1e-3)
+
+
+def test_a_constant_target_is_predicted(data):
+    X, _ = data
+    reg = LSTMTextRegressor(**{**TINY, "epochs": 2}).fit(X, np.full(len(X), 3.5))
+    np.testing.assert_allclose(reg.predict(X), 3.5, atol=1e-4)
+
+
+@pytest.mark.parametrize(
+    "y, match",
+    [
+        (np.full(300, np.nan), "NaN"),
+        (np.array(["a"] * 300), "numeric|could not convert"),
+        (np.ones((300, 2, 2)), "dim 3"),
+    ],
+)
+def test_bad_targets_are_rejected(data, y, match):
+    X, _ = data
+    with pytest.raises(ValueError, match=match):
+        LSTMTextRegressor(**TINY).fit(X, y)
+
+
+def test_partial_fit_keeps_the_first_calls_scale(data):
+    X, y = data
+    reg = LSTMTextRegressor(**TINY).partial_fit(X, y[:, 0])
+    mean = reg._task.mean_.copy()
+    reg.partial_fit(X, y[:, 0] + 100)
+    np.testing.assert_array_equal(reg._task.mean_, mean)
+    assert len(reg.history_["loss"]) == 2
+    with pytest.raises(ValueError, match="target columns"):
+        reg.partial_fit(X, y)
+
+
+def test_pipeline_cross_validation_and_pickle():
+    texts = ["great", "good", "fine", "poor", "awful", "great good", "awful poor"] * 6
+    scores = [5.0, 4.0, 3.0, 2.0, 1.0, 4.5, 1.5] * 6
+    pipe = make_pipeline(KerasTokenizerTransformer(), LSTMTextRegressor(**TINY))
+    r2 = cross_val_score(pipe, texts, scores, cv=2)
+    assert r2.shape == (2,) and np.all(np.isfinite(r2))
+    pipe.fit(texts, scores)
+    assert pipe.predict(["great"])[0] > pipe.predict(["awful"])[0]
+    restored = pickle.loads(pickle.dumps(pipe))
+    np.testing.assert_allclose(restored.predict(texts), pipe.predict(texts))
