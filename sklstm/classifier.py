@@ -4,7 +4,8 @@ from sklearn.base import ClassifierMixin
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
 
-from sklstm._base import BaseTextNetwork, fill_shared_docs
+from sklstm._base import BaseTextNetwork
+from sklstm._docs import fill_shared_docs
 from sklstm._tasks import classification_task
 
 

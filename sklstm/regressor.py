@@ -2,7 +2,8 @@
 
 from sklearn.base import RegressorMixin
 
-from sklstm._base import BaseTextNetwork, fill_shared_docs
+from sklstm._base import BaseTextNetwork
+from sklstm._docs import fill_shared_docs
 from sklstm._tasks import RegressionTask
 
 
