@@ -53,6 +53,7 @@ from benchmarks._common import (  # noqa: E402
     read_json,
     write_json,
 )
+from benchmarks.summary import write_summary  # noqa: E402
 
 RIDGE_ALPHAS = (0.1, 0.3, 1.0, 3.0, 10.0)
 EMOBANK_DIMENSIONS = ("valence", "arousal", "dominance")
@@ -212,6 +213,7 @@ def main():
         report = read_json(path)
         report.setdefault("configs", {})[key] = result
         write_json(path, report)
+        write_summary()
         print(key, {k: v for k, v in result.items() if k != "machine"}, flush=True)
 
 

@@ -1,13 +1,15 @@
 """Turn the results files into ``summary.rst`` (for the docs) and a figure.
 
 Reads ``benchmarks/results/accuracy_<dataset>.json`` for every dataset that
-has one and ``latency.json`` when present; writes
+has one, ``latency.json`` when present, and the multi-label and regression
+results of ``bench_targets.py`` (see ``summary_targets.py``); writes
 ``benchmarks/results/summary.rst`` and ``benchmarks/results/accuracy.png``.
 ``bench_accuracy.py`` calls it after every configuration; run it by hand with
 ``PYTHONPATH=. python benchmarks/summary.py``.
 """
 
 from benchmarks._common import RESULTS, read_json
+from benchmarks.summary_targets import target_lines
 
 DATASETS = {
     "sms_spam": "SMS Spam",
@@ -207,6 +209,7 @@ def write_summary():
         *_tuned_lines(reports),
         *_overhead_lines(reports),
         *_latency_lines(latency),
+        *target_lines(),
     ]
     (RESULTS / "summary.rst").write_text("\n".join(lines), encoding="utf-8")
     if reports:
