@@ -4,12 +4,13 @@
 ``texts_to_sequences`` from Keras 1/2 (``keras.preprocessing.text``) followed by
 ``keras.utils.pad_sequences``, as a scikit-learn transformer. It does not import
 Keras: the legacy module is private and deprecated, and tokenizing runs in every
-fit of every cross-validation fold, so it is re-implemented here with string
-methods and NumPy, several times faster than the original.
+fit of every cross-validation fold, so it is re-implemented with string
+methods and NumPy, several times faster than the original. Turning texts into
+ids once the vocabulary is fitted lives in ``sklstm._tokenize``, which needs
+only NumPy; this module learns the vocabulary and wraps it as an estimator.
 """
 
-from collections import defaultdict
-from itertools import chain, count, repeat
+from itertools import count
 from numbers import Integral
 
 import numpy as np
@@ -17,6 +18,7 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted
 
+from sklstm import _tokenize
 from sklstm._text_input import check_texts
 from sklstm.vectors import (
     FIRST_VOCABULARY_ID,
@@ -24,83 +26,6 @@ from sklstm.vectors import (
     check_vocabulary_words,
     vocabulary_ids,
 )
-
-_KERAS_FILTERS = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n'
-
-# Marks the end of each text in the token stream; no token can equal it. The
-# vocabularies map it to _END so that one flat array of ids can be cut per text.
-_END_TOKEN = None
-_END = -1
-# Ids stay far below 2**31, and half-size arrays save memory traffic.
-_ID = np.int32
-
-
-def _char_analyzer(lower):
-    """Keras' char_level split: every character is a token; no filters."""
-    # A str already iterates over its characters, so the text is its tokens.
-    return str.lower if lower else str
-
-
-def _yields_bytes(filters, split):
-    """Whether the word analyzer takes its fast path, with tokens as bytes."""
-    return len(split) == 1 and (filters + split).isascii()
-
-
-def _word_analyzer(filters, lower, split):
-    """Keras' text_to_word_sequence, as a function of one text.
-
-    Filter characters become ``split``, the text is split on ``split``, and
-    empty strings are dropped.
-
-    With an ASCII separator and ASCII filters the tokens are UTF-8 bytes:
-    ``bytes.translate`` is about ten times faster than ``str.translate``, and
-    an ASCII byte never occurs inside the encoding of another character, so
-    the bytes split exactly where the text would. :func:`_decode` turns them
-    back into str.
-    """
-    if _yields_bytes(filters, split):
-        table = bytes.maketrans(filters.encode(), split.encode() * len(filters))
-        separator = split.encode()
-
-        def analyze(text):
-            if lower:
-                text = text.lower()
-            encoded = text.encode("utf-8", "surrogatepass")
-            return filter(None, encoded.translate(table).split(separator))
-
-        return analyze
-    table = str.maketrans(dict.fromkeys(filters, split))
-
-    def analyze(text):
-        if lower:
-            text = text.lower()
-        return filter(None, text.translate(table).split(split))
-
-    return analyze
-
-
-def _decode(keys):
-    """The tokens as str, whichever form the analyzer produced them in."""
-    if keys and isinstance(keys[0], bytes):
-        return [key.decode("utf-8", "surrogatepass") for key in keys]
-    return keys
-
-
-def _token_stream(texts, analyze):
-    """The tokens of every text in order, each text followed by _END_TOKEN."""
-    per_text = zip(map(analyze, texts), repeat((_END_TOKEN,)))
-    return chain.from_iterable(chain.from_iterable(per_text))
-
-
-def _cut(flat):
-    """Split an id stream at the _END marks: the token ids, and each text's count.
-
-    Streaming into one array keeps every step in C: no per-text lists, which
-    would also keep Python's cyclic garbage collector busy.
-    """
-    is_end = flat == _END
-    lengths = np.diff(np.flatnonzero(is_end), prepend=-1) - 1
-    return flat[~is_end], lengths
 
 
 def _frequency_order(counts):
@@ -110,60 +35,6 @@ def _frequency_order(counts):
     sort, so a stable argsort of the negated counts gives the same order.
     """
     return np.argsort(-counts, kind="stable")
-
-
-def _restrict(flat, lengths, num_words, oov_index):
-    """Apply Keras' rules to unknown tokens (id 0) and ids past ``num_words``.
-
-    Such a token becomes ``oov_index`` when there is an OOV token, and is
-    dropped, shortening its text, when there is none.
-    """
-    rejected = flat == 0
-    if num_words is not None:
-        rejected |= flat >= num_words
-    if oov_index is not None:
-        flat[rejected] = oov_index
-        return flat, lengths
-    rejected_before = np.searchsorted(np.flatnonzero(rejected), np.cumsum(lengths))
-    return flat[~rejected], lengths - np.diff(rejected_before, prepend=0)
-
-
-def _truncate(flat, lengths, width, truncating):
-    """Keep at most ``width`` ids of each text: its first ("post") or last ("pre")."""
-    kept = np.minimum(lengths, width)
-    starts = np.cumsum(lengths) - lengths
-    if truncating == "pre":
-        starts += lengths - kept
-    # +1 where a text's kept run starts and -1 where it stops: the running sum
-    # marks the ids to keep, using one byte per id.
-    marks = np.zeros(flat.size + 1, np.int8)
-    np.add.at(marks, starts, 1)
-    np.add.at(marks, starts + kept, -1)
-    return flat[np.cumsum(marks[:-1], dtype=np.int8).view(bool)], kept
-
-
-def _pad(flat, lengths, width, padding, truncating, dtype):
-    """Lay the sequences out in an (n_texts, width) array, as pad_sequences does."""
-    if lengths.max() > width:
-        flat, lengths = _truncate(flat, lengths, width, truncating)
-    columns = np.arange(width)
-    if padding == "post":
-        slots = columns < lengths[:, np.newaxis]
-    else:
-        slots = columns >= (width - lengths)[:, np.newaxis]
-    padded = np.zeros((lengths.size, width), dtype=dtype)
-    # Boolean assignment fills row by row, which is the order of ``flat``.
-    padded[slots] = flat
-    return padded
-
-
-def _check_split(split):
-    """Keras' str.split fails on an empty separator; say so in our words."""
-    if not split:
-        raise ValueError(
-            "split='' is not allowed: str.split needs a non-empty separator. "
-            "Use split=' ', or char_level=True for one token per character."
-        )
 
 
 def _check_dtype(dtype):
@@ -336,7 +207,7 @@ class KerasTokenizerTransformer(TransformerMixin, BaseEstimator):
         self,
         *,
         num_words=20000,
-        filters=_KERAS_FILTERS,
+        filters=_tokenize.KERAS_FILTERS,
         lower=True,
         split=" ",
         char_level=False,
@@ -360,10 +231,9 @@ class KerasTokenizerTransformer(TransformerMixin, BaseEstimator):
         self.vocabulary = vocabulary
 
     def _analyzer(self):
-        if self.char_level:
-            return _char_analyzer(self.lower)
-        _check_split(self.split)
-        return _word_analyzer(self.filters, self.lower, self.split)
+        return _tokenize.make_analyzer(
+            self.filters, self.lower, self.split, self.char_level
+        )
 
     def _first_id(self):
         """Id of the most frequent token: 1, or 2 after the OOV token."""
@@ -380,8 +250,13 @@ class KerasTokenizerTransformer(TransformerMixin, BaseEstimator):
             largest = min(largest, self.num_words - 1)
         return max(largest, self._oov_index() or 0)
 
-    def _learn_vocabulary(self, tokens, counts, order):
-        """Set the vocabulary attributes the way ``fit_on_texts`` builds them."""
+    def _learn_vocabulary(self, keys, counts, order):
+        """Set the vocabulary attributes the way ``fit_on_texts`` builds them.
+
+        Returns the id of each seen key: its frequency rank, from
+        ``_first_id()`` on.
+        """
+        tokens = _tokenize.decode(keys)
         ranked = [tokens[i] for i in order]
         if self.oov_token is not None:
             ranked.insert(0, self.oov_token)
@@ -390,6 +265,10 @@ class KerasTokenizerTransformer(TransformerMixin, BaseEstimator):
         self.vocabulary_ = dict(zip(ranked, count(1)))
         self.index_word_ = {i: token for token, i in self.vocabulary_.items()}
         self.word_counts_ = dict(zip(tokens, counts.tolist(), strict=True))
+        self._learn_lookup([keys[i] for i in order])
+        key_ids = np.empty(order.size, _tokenize.ID_DTYPE)
+        key_ids[order] = np.arange(self._first_id(), self._first_id() + order.size)
+        return key_ids
 
     def _learn_fixed_vocabulary(self, keys, counts, order):
         """Set the vocabulary attributes, ``vocabulary``'s words at fixed ids.
@@ -400,8 +279,10 @@ class KerasTokenizerTransformer(TransformerMixin, BaseEstimator):
         """
         words = check_vocabulary_words(self.vocabulary)
         fixed = dict(zip(words, vocabulary_ids(len(words)), strict=True))
-        tokens = _decode(keys)
-        key_ids = np.fromiter((fixed.get(t, 0) for t in tokens), _ID, len(tokens))
+        tokens = _tokenize.decode(keys)
+        key_ids = np.fromiter(
+            (fixed.get(t, 0) for t in tokens), _tokenize.ID_DTYPE, len(tokens)
+        )
         new = order[key_ids[order] == 0]
         if self.num_words is not None:
             new = new[: self.num_words]
@@ -413,13 +294,11 @@ class KerasTokenizerTransformer(TransformerMixin, BaseEstimator):
         self.vocabulary_.update(zip(new_tokens, key_ids[new].tolist(), strict=True))
         self.index_word_ = {i: token for token, i in self.vocabulary_.items()}
         self.word_counts_ = dict(zip(tokens, counts.tolist(), strict=True))
-        if _yields_bytes(self.filters, self.split) and not self.char_level:
-            fixed = {w.encode("utf-8", "surrogatepass"): i for w, i in fixed.items()}
-        self._lookup_ = fixed
-        self._lookup_.update(
-            zip([keys[i] for i in new], key_ids[new].tolist(), strict=True)
+        fixed_keys = _tokenize.as_keys(fixed, self.filters, self.split, self.char_level)
+        self._lookup_ = _tokenize.make_lookup(
+            [*fixed_keys, *(keys[i] for i in new)],
+            [*fixed.values(), *key_ids[new].tolist()],
         )
-        self._lookup_[_END_TOKEN] = _END
         return key_ids
 
     def _id_limit(self):
@@ -435,35 +314,23 @@ class KerasTokenizerTransformer(TransformerMixin, BaseEstimator):
         """
         first_id = self._first_id()
         emitted = range(first_id, self.num_words or len(ranked_keys) + first_id)
-        self._lookup_ = dict(zip(ranked_keys, emitted, strict=False))
-        self._lookup_[_END_TOKEN] = _END
+        self._lookup_ = _tokenize.make_lookup(ranked_keys, emitted)
 
     def _fit(self, texts):
         """Fit on validated texts; return their restricted ids and lengths."""
         dtype = _check_dtype(self.dtype)
-        first_seen = defaultdict(count().__next__, {_END_TOKEN: _END})
-        stream = _token_stream(texts, self._analyzer())
-        # The default factory numbers new tokens in C as the stream fills it.
-        flat, lengths = _cut(np.fromiter(map(first_seen.__getitem__, stream), _ID))
-        keys = list(first_seen)[1:]
+        keys, flat, lengths = _tokenize.number_tokens(texts, self._analyzer())
         counts = np.bincount(flat, minlength=len(keys))
         order = _frequency_order(counts)
         if self.vocabulary is not None:
             key_ids = self._learn_fixed_vocabulary(keys, counts, order)
-            flat, lengths = _restrict(key_ids[flat], lengths, None, self._oov_index())
             _check_capacity(dtype, max(self.index_word_, default=0))
         else:
-            self._learn_vocabulary(_decode(keys), counts, order)
-            self._learn_lookup([keys[i] for i in order])
-            rank = np.empty_like(order)
-            rank[order] = np.arange(order.size)
-            flat, lengths = _restrict(
-                (rank + self._first_id()).astype(_ID)[flat],
-                lengths,
-                self.num_words,
-                self._oov_index(),
-            )
+            key_ids = self._learn_vocabulary(keys, counts, order)
             _check_capacity(dtype, self._largest_id())
+        flat, lengths = _tokenize.restrict(
+            key_ids[flat], lengths, self._id_limit(), self._oov_index()
+        )
         self.document_count_ = len(texts)
         if self.maxlen is None:
             self.sequence_length_ = max(int(lengths.max()), 1)
@@ -471,15 +338,14 @@ class KerasTokenizerTransformer(TransformerMixin, BaseEstimator):
             self.sequence_length_ = self.maxlen
         return flat, lengths
 
-    def _pad(self, flat, lengths):
-        return _pad(
-            flat,
-            lengths,
-            self.sequence_length_,
-            self.padding,
-            self.truncating,
-            self.dtype,
-        )
+    def _layout(self):
+        """The output layout, as ``_tokenize.pad`` takes it."""
+        return {
+            "width": self.sequence_length_,
+            "padding": self.padding,
+            "truncating": self.truncating,
+            "dtype": self.dtype,
+        }
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -518,7 +384,7 @@ class KerasTokenizerTransformer(TransformerMixin, BaseEstimator):
         X_ids : ndarray of shape (n_texts, ``sequence_length_``)
             Token ids of each text, padded with 0, of type ``dtype``.
         """
-        return self._pad(*self._fit(check_texts(X)))
+        return _tokenize.pad(*self._fit(check_texts(X)), **self._layout())
 
     def transform(self, X):
         """Turn texts into padded id sequences with the fitted vocabulary.
@@ -535,10 +401,14 @@ class KerasTokenizerTransformer(TransformerMixin, BaseEstimator):
             Token ids of each text, padded with 0, of type ``dtype``.
         """
         check_is_fitted(self)
-        stream = _token_stream(check_texts(X), self._analyzer())
-        flat = np.fromiter(map(self._lookup_.get, stream, repeat(0)), _ID)
-        flat, lengths = _restrict(*_cut(flat), self._id_limit(), self._oov_index())
-        return self._pad(flat, lengths)
+        return _tokenize.texts_to_ids(
+            check_texts(X),
+            self._analyzer(),
+            self._lookup_,
+            id_limit=self._id_limit(),
+            oov_index=self._oov_index(),
+            **self._layout(),
+        )
 
     def inverse_transform(self, X):
         """Turn id sequences back into the tokens they stand for.
@@ -603,22 +473,14 @@ class KerasTokenizerTransformer(TransformerMixin, BaseEstimator):
         if "_lookup_" not in state:
             return state
         state = dict(state)
-        lookup = dict(state.pop("_lookup_"))
-        del lookup[_END_TOKEN]
-        keys = list(lookup)
-        as_bytes = bool(keys) and isinstance(keys[0], bytes)
-        ids = np.fromiter(lookup.values(), _ID, len(lookup))
-        state["_lookup_items"] = (_decode(keys), ids, as_bytes)
+        state["_lookup_items"] = _tokenize.lookup_items(state.pop("_lookup_"))
         return state
 
     def __setstate__(self, state):
         if "_lookup_items" in state:
             state = dict(state)
-            tokens, ids, as_bytes = state.pop("_lookup_items")
-            if as_bytes:
-                tokens = [token.encode("utf-8", "surrogatepass") for token in tokens]
-            state["_lookup_"] = dict(zip(tokens, ids.tolist(), strict=True))
-            state["_lookup_"][_END_TOKEN] = _END
+            items = state.pop("_lookup_items")
+            state["_lookup_"] = _tokenize.lookup_from_items(*items)
         super().__setstate__(state)
 
     def __sklearn_tags__(self):

@@ -11,6 +11,8 @@ import ast
 import itertools
 import json
 import pickle
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -680,7 +682,7 @@ def test_tags_declare_text_input():
 
 
 def test_package_does_not_import_keras_legacy_code():
-    for module in ("tokenizer.py", "_text_input.py"):
+    for module in ("tokenizer.py", "_tokenize.py", "_text_input.py"):
         tree = ast.parse((PACKAGE / module).read_text(encoding="utf-8"))
         imported = [
             alias.name
@@ -689,6 +691,19 @@ def test_package_does_not_import_keras_legacy_code():
             for alias in node.names
         ] + [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
         assert not [name for name in imported if name.startswith("keras")], module
+
+
+def test_transform_core_imports_only_numpy():
+    # A process that only encodes texts (serving, say) should not pay for these.
+    heavy = ("sklearn", "scipy", "pandas", "keras", "tensorflow", "jax", "torch")
+    code = (
+        "import sys, sklstm._tokenize\n"
+        f"print([name for name in {heavy!r} if name in sys.modules])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
 
 
 if __name__ == "__main__":
