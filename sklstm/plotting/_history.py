@@ -1,0 +1,156 @@
+"""Training curves: a fitted estimator's history, one subplot per metric."""
+
+import numbers
+from collections.abc import Mapping
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+from sklearn.exceptions import NotFittedError
+
+# Keras logs the metric under the name it was compiled with, "accuracy" or "acc".
+_METRIC_ALIASES = {"accuracy": "acc", "acc": "accuracy"}
+
+
+def _history_and_best_epoch(estimator_or_history, best_epoch):
+    """The history dict to plot and the 0-based epoch to mark (or None)."""
+    if isinstance(estimator_or_history, Mapping):
+        history, fitted_best_epoch = estimator_or_history, None
+    else:
+        estimator = estimator_or_history
+        if hasattr(estimator, "steps"):
+            estimator = estimator.steps[-1][1]
+        if not hasattr(estimator, "history_"):
+            raise NotFittedError(
+                f"{type(estimator).__name__} has no history_ to plot. Pass a fitted "
+                "estimator (call fit first), a Pipeline ending in one, or a history "
+                "dict mapping metric names to per-epoch values."
+            )
+        history = estimator.history_
+        fitted_best_epoch = getattr(estimator, "best_epoch_", None)
+    if isinstance(best_epoch, str) and best_epoch == "auto":
+        best_epoch = fitted_best_epoch
+    return history, best_epoch
+
+
+def _check_best_epoch(best_epoch, n_epochs):
+    """Reject a best epoch that is not a 0-based index into the history."""
+    if best_epoch is None:
+        return
+    if not isinstance(best_epoch, numbers.Integral) or not 0 <= best_epoch < n_epochs:
+        raise ValueError(
+            f"best_epoch={best_epoch!r} is not an epoch of this {n_epochs}-epoch "
+            f"history; pass a 0-based index in [0, {n_epochs - 1}], 'auto' or None."
+        )
+
+
+def _history_key(history, metric):
+    """The key under which ``history`` logged ``metric``, allowing Keras aliases."""
+    for key in (metric, _METRIC_ALIASES.get(metric)):
+        if key in history:
+            return key
+    logged = [key for key in history if not key.startswith("val_")]
+    raise ValueError(
+        f"Metric {metric!r} is not in the history, which logged {logged}; "
+        "pass metrics= a subset of those."
+    )
+
+
+def _history_axes(ax, n_metrics):
+    """One Axes per metric: the caller's, or a new row of subplots."""
+    if ax is None:
+        figure = Figure(figsize=(5 * n_metrics, 4), layout="constrained")
+        return list(figure.subplots(1, n_metrics, squeeze=False)[0])
+    axes = [ax] if isinstance(ax, Axes) else list(ax)
+    if len(axes) != n_metrics:
+        raise ValueError(
+            f"Got {len(axes)} Axes for {n_metrics} metrics; pass one Axes per metric "
+            "in ax=, or ax=None to make a new figure."
+        )
+    return axes
+
+
+def _plot_metric(ax, history, metric, key, best_epoch):
+    """Train and validation curves of one metric, with the best epoch marked."""
+    for name, label in ((key, "train"), (f"val_{key}", "validation")):
+        if name in history:
+            values = history[name]
+            ax.plot(np.arange(1, len(values) + 1), values, marker=".", label=label)
+    if best_epoch is not None:
+        ax.axvline(
+            best_epoch + 1,
+            color="0.4",
+            linestyle="--",
+            label=f"best epoch ({best_epoch + 1})",
+        )
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set(title=metric, xlabel="epoch", ylabel=metric)
+    ax.legend()
+
+
+def plot_history(
+    estimator_or_history, metrics=("loss", "accuracy"), *, best_epoch="auto", ax=None
+):
+    """Plot training curves, one subplot per metric, per epoch.
+
+    Parameters
+    ----------
+    estimator_or_history : estimator, Pipeline or dict of str to list of float
+        A fitted estimator with a ``history_`` attribute (such as
+        :class:`~sklstm.classifier.LSTMTextClassifier`), a Pipeline whose last
+        step is one, or a history dict as Keras logs it, with a ``val_<metric>``
+        key next to each metric evaluated on validation data.
+    metrics : str or sequence of str, default=("loss", "accuracy")
+        Metrics to plot, one subplot each. The training curve of ``metric`` and,
+        when logged, the validation curve ``val_<metric>`` share a subplot.
+        ``"accuracy"`` and ``"acc"`` are interchangeable, as Keras logs either.
+    best_epoch : int, "auto" or None, default="auto"
+        0-based index of the epoch to mark with a vertical line, like the
+        estimator's ``best_epoch_``. ``"auto"`` marks the estimator's
+        ``best_epoch_`` when early stopping restored one, and nothing for a
+        history dict; None marks nothing. For a dict, mark the epoch of lowest
+        validation loss with ``best_epoch=int(np.argmin(history["val_loss"]))``.
+    ax : matplotlib Axes or sequence of Axes, default=None
+        Axes to draw on, one per metric, in the order of ``metrics``. None makes
+        a new figure with a row of subplots.
+
+    Returns
+    -------
+    matplotlib.axes.Axes or matplotlib.figure.Figure
+        The Axes when one metric is plotted, otherwise the Figure holding the
+        Axes (that of the first Axes when ``ax`` was given).
+
+    Raises
+    ------
+    ValueError
+        If a metric was not logged (the message lists those that were), if
+        ``best_epoch`` is outside the history or if ``ax`` holds a different
+        number of Axes than ``metrics``.
+    sklearn.exceptions.NotFittedError
+        If the estimator has no ``history_`` yet.
+
+    See Also
+    --------
+    plot_search_results : Compare hyper-parameters after a grid search.
+
+    Examples
+    --------
+    >>> from sklstm.plotting import plot_history
+    >>> history = {"loss": [0.7, 0.5, 0.4], "val_loss": [0.6, 0.5, 0.55],
+    ...            "accuracy": [0.5, 0.7, 0.8], "val_accuracy": [0.6, 0.7, 0.65]}
+    >>> fig = plot_history(history, best_epoch=1)
+    >>> [ax.get_title() for ax in fig.axes]
+    ['loss', 'accuracy']
+    >>> ax = plot_history(history, "loss")
+    >>> [line.get_label() for line in ax.get_lines()]
+    ['train', 'validation']
+    """
+    history, best_epoch = _history_and_best_epoch(estimator_or_history, best_epoch)
+    metrics = [metrics] if isinstance(metrics, str) else list(metrics)
+    keys = [_history_key(history, metric) for metric in metrics]
+    _check_best_epoch(best_epoch, len(history[keys[0]]))
+    axes = _history_axes(ax, len(metrics))
+    for metric_ax, metric, key in zip(axes, metrics, keys, strict=True):
+        _plot_metric(metric_ax, history, metric, key, best_epoch)
+    return axes[0] if len(axes) == 1 else axes[0].figure
