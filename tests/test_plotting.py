@@ -149,6 +149,55 @@ def test_plot_history_accepts_keras_acc_alias():
     np.testing.assert_array_equal(lines["validation"].get_ydata(), [0.5, 0.8])
 
 
+def test_plot_history_default_is_the_loss_alone_without_an_accuracy():
+    # A regressor's history: Keras logs the loss and nothing else.
+    history = {"loss": [1.0, 0.5, 0.4], "val_loss": [0.9, 0.6, 0.7]}
+
+    ax = plot_history(FittedModel(history, best_epoch=1))
+
+    assert ax.get_title() == "loss"
+    assert len(ax.figure.axes) == 1
+    lines = _lines_by_label(ax)
+    np.testing.assert_array_equal(lines["train"].get_ydata(), history["loss"])
+    np.testing.assert_array_equal(lines["validation"].get_ydata(), history["val_loss"])
+    np.testing.assert_array_equal(_best_epoch_lines(ax)[0].get_xdata(), [2, 2])
+
+
+def test_plot_history_default_plots_binary_accuracy_next_to_the_loss():
+    # A multi-label classifier's history.
+    history = {
+        "loss": [0.7, 0.4],
+        "binary_accuracy": [0.8, 0.9],
+        "val_loss": [0.6, 0.5],
+        "val_binary_accuracy": [0.85, 0.88],
+    }
+
+    figure = plot_history(history)
+
+    assert [ax.get_title() for ax in figure.axes] == ["loss", "binary_accuracy"]
+    lines = _lines_by_label(figure.axes[1])
+    np.testing.assert_array_equal(lines["train"].get_ydata(), [0.8, 0.9])
+    np.testing.assert_array_equal(lines["validation"].get_ydata(), [0.85, 0.88])
+
+
+def test_plot_history_default_prefers_accuracy_and_fits_the_given_axes():
+    history = {**HISTORY, "binary_accuracy": [0.5, 0.6, 0.7, 0.8]}
+    loss_only = {"loss": HISTORY["loss"]}
+
+    figure = plot_history(history)
+    given = _axes()
+
+    assert [ax.get_title() for ax in figure.axes] == ["loss", "accuracy"]
+    assert plot_history(loss_only, ax=given) is given
+    with pytest.raises(ValueError, match="Got 2 Axes for 1 metrics"):
+        plot_history(loss_only, ax=Figure().subplots(2))
+
+
+def test_plot_history_explicit_accuracy_still_requires_it():
+    with pytest.raises(ValueError, match=r"'accuracy' is not in the history.*'loss'"):
+        plot_history({"loss": [1.0, 0.5]}, ("loss", "accuracy"))
+
+
 def test_plot_history_without_validation_draws_only_the_train_curve():
     ax = plot_history({"loss": [1.0, 0.5, 0.25]}, "loss")
 

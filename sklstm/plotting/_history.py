@@ -12,6 +12,11 @@ from sklearn.exceptions import NotFittedError
 # Keras logs the metric under the name it was compiled with, "accuracy" or "acc".
 _METRIC_ALIASES = {"accuracy": "acc", "acc": "accuracy"}
 
+# What metrics=None shows next to the loss, the first of these logged: a
+# single-label classifier logs "accuracy" (or "acc"), a multi-label one
+# "binary_accuracy", and a regressor none of them.
+_ACCURACY_METRICS = ("accuracy", "binary_accuracy")
+
 
 def _history_and_best_epoch(estimator_or_history, best_epoch):
     """The history dict to plot and the 0-based epoch to mark (or None)."""
@@ -45,11 +50,28 @@ def _check_best_epoch(best_epoch, n_epochs):
         )
 
 
-def _history_key(history, metric):
-    """The key under which ``history`` logged ``metric``, allowing Keras aliases."""
+def _logged_key(history, metric):
+    """The key under which ``history`` logged ``metric``, allowing Keras aliases.
+
+    None when it did not log ``metric``.
+    """
     for key in (metric, _METRIC_ALIASES.get(metric)):
         if key in history:
             return key
+    return None
+
+
+def _default_metrics(history):
+    """The loss, and the first accuracy-like metric that ``history`` logged."""
+    accuracies = [m for m in _ACCURACY_METRICS if _logged_key(history, m)]
+    return ["loss", *accuracies[:1]]
+
+
+def _history_key(history, metric):
+    """The key under which ``history`` logged ``metric``; fails when it did not."""
+    key = _logged_key(history, metric)
+    if key is not None:
+        return key
     logged = [key for key in history if not key.startswith("val_")]
     raise ValueError(
         f"Metric {metric!r} is not in the history, which logged {logged}; "
@@ -89,9 +111,7 @@ def _plot_metric(ax, history, metric, key, best_epoch):
     ax.legend()
 
 
-def plot_history(
-    estimator_or_history, metrics=("loss", "accuracy"), *, best_epoch="auto", ax=None
-):
+def plot_history(estimator_or_history, metrics=None, *, best_epoch="auto", ax=None):
     """Plot training curves, one subplot per metric, per epoch.
 
     Parameters
@@ -101,10 +121,14 @@ def plot_history(
         :class:`~sklstm.classifier.LSTMTextClassifier`), a Pipeline whose last
         step is one, or a history dict as Keras logs it, with a ``val_<metric>``
         key next to each metric evaluated on validation data.
-    metrics : str or sequence of str, default=("loss", "accuracy")
+    metrics : str, sequence of str or None, default=None
         Metrics to plot, one subplot each. The training curve of ``metric`` and,
         when logged, the validation curve ``val_<metric>`` share a subplot.
         ``"accuracy"`` and ``"acc"`` are interchangeable, as Keras logs either.
+        None plots ``"loss"`` and, when the history logged one, an accuracy:
+        ``"accuracy"`` (a single-label classifier), or else
+        ``"binary_accuracy"`` (a multi-label one). A history with no accuracy,
+        such as a regressor's, gets the loss alone.
     best_epoch : int, "auto" or None, default="auto"
         0-based index of the epoch to mark with a vertical line, like the
         estimator's ``best_epoch_``. ``"auto"`` marks the estimator's
@@ -112,21 +136,24 @@ def plot_history(
         history dict; None marks nothing. For a dict, mark the epoch of lowest
         validation loss with ``best_epoch=int(np.argmin(history["val_loss"]))``.
     ax : matplotlib Axes or sequence of Axes, default=None
-        Axes to draw on, one per metric, in the order of ``metrics``. None makes
-        a new figure with a row of subplots.
+        Axes to draw on, one per metric, in the order of ``metrics`` (with
+        ``metrics=None``: two when the history logged an accuracy, else one).
+        None makes a new figure with a row of subplots.
 
     Returns
     -------
     matplotlib.axes.Axes or matplotlib.figure.Figure
-        The Axes when one metric is plotted, otherwise the Figure holding the
-        Axes (that of the first Axes when ``ax`` was given).
+        The Axes when one metric is plotted (as ``metrics=None`` does for a
+        loss-only history), otherwise the Figure holding the Axes (that of the
+        first Axes when ``ax`` was given).
 
     Raises
     ------
     ValueError
-        If a metric was not logged (the message lists those that were), if
+        If a metric to plot was not logged (``metrics=None`` only needs
+        ``"loss"``; the message lists the metrics that were), if
         ``best_epoch`` is outside the history or if ``ax`` holds a different
-        number of Axes than ``metrics``.
+        number of Axes than there are metrics to plot.
     sklearn.exceptions.NotFittedError
         If the estimator has no ``history_`` yet.
 
@@ -145,9 +172,16 @@ def plot_history(
     >>> ax = plot_history(history, "loss")
     >>> [line.get_label() for line in ax.get_lines()]
     ['train', 'validation']
+    >>> plot_history({"loss": [0.9, 0.6], "val_loss": [0.8, 0.7]}).get_title()
+    'loss'
     """
     history, best_epoch = _history_and_best_epoch(estimator_or_history, best_epoch)
-    metrics = [metrics] if isinstance(metrics, str) else list(metrics)
+    if metrics is None:
+        metrics = _default_metrics(history)
+    elif isinstance(metrics, str):
+        metrics = [metrics]
+    else:
+        metrics = list(metrics)
     keys = [_history_key(history, metric) for metric in metrics]
     _check_best_epoch(best_epoch, len(history[keys[0]]))
     axes = _history_axes(ax, len(metrics))
