@@ -321,8 +321,11 @@ def classification_task(y):
 def _holds_label_lists(y):
     """Whether ``y`` is a ragged sequence of label sequences (not a matrix)."""
     try:
-        if np.asarray(y).ndim != 1:
-            return False
+        array = np.asarray(y)
     except ValueError:
         return True  # numpy refuses rows of unequal length
-    return any(isinstance(item, (list, tuple, set, frozenset)) for item in y)
+    return (
+        array.ndim == 1
+        and array.dtype == object
+        and any(isinstance(item, (list, tuple, set, frozenset)) for item in array)
+    )

@@ -427,10 +427,14 @@ def test_builtin_corpus_is_varied():
     assert any(re.search(r"[!?;:,.]", text) for text in corpus)
 
 
-LSTM_EXPECTED = {
+SAMPLE_WEIGHT_EQUIVALENCE = {
     "check_sample_weight_equivalence_on_dense_data": (
-        "minibatch SGD is not equivalent to repeating samples"
+        "minibatch SGD is not equivalent to repeating samples (and the check "
+        "feeds non-integer floats even to estimators tagged categorical)"
     ),
+}
+LSTM_EXPECTED = {
+    **SAMPLE_WEIGHT_EQUIVALENCE,
     "check_class_weight_classifiers": (
         "it feeds negative floats even to estimators tagged positive_only"
     ),
@@ -458,6 +462,16 @@ def test_expected_failed_checks_for_the_classifier_and_its_subclasses():
         failures = expected_failed_checks(estimator)
         assert set(failures) == set(LSTM_EXPECTED) | OLD_SKLEARN_EXPECTED
         assert {k: failures[k] for k in LSTM_EXPECTED} == LSTM_EXPECTED
+
+
+def test_expected_failed_checks_for_the_regressor():
+    from sklstm.regressor import LSTMTextRegressor
+
+    failures = expected_failed_checks(LSTMTextRegressor())
+    assert set(failures) == set(SAMPLE_WEIGHT_EQUIVALENCE) | OLD_SKLEARN_EXPECTED
+    assert {k: failures[k] for k in SAMPLE_WEIGHT_EQUIVALENCE} == (
+        SAMPLE_WEIGHT_EQUIVALENCE
+    )
 
 
 def test_expected_failed_checks_is_empty_for_other_estimators():
