@@ -4,7 +4,10 @@ The verbs are thin: they read a table, call the public API and print. Models
 are skops files (see :mod:`sklstm._persistence`), so a model file received from
 elsewhere can be opened without running code from it. Any estimator parameter
 is an option (``--lstm-units 64``); bad input ends with one line on stderr and
-exit status 1.
+exit status 1. Reading tables lives in ``sklstm._cli_io``, the reports in
+``sklstm._cli_reports``, and what differs between one label per text, several
+and numbers (reading targets, reports, prediction columns, the model file) in
+``sklstm._cli_tasks``.
 """
 
 import os
@@ -17,113 +20,21 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 import ast  # noqa: E402
 import json  # noqa: E402
 import sys  # noqa: E402
-import warnings  # noqa: E402
 from contextlib import contextmanager  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import click  # noqa: E402
 
 from sklstm import __version__  # noqa: E402
-
-_FORMATS = {
-    ".csv": "csv",
-    ".tsv": "tsv",
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".parquet": "parquet",
-}
-_COMPRESSIONS = {".gz", ".bz2", ".xz", ".zip", ".zst"}
-_STEPS = ("lstmtextclassifier", "kerastokenizertransformer")
-
-
-# ----------------------------------------------------------------- reading data
-
-
-def _table_format(path):
-    """The format named by the file's extension, compression suffixes aside."""
-    suffixes = [s.lower() for s in Path(path).suffixes]
-    while suffixes and suffixes[-1] in _COMPRESSIONS:
-        suffixes.pop()
-    if not suffixes or suffixes[-1] not in _FORMATS:
-        raise click.ClickException(
-            f"{path}: unknown data format. Use a .csv, .tsv, .jsonl or "
-            ".parquet file (optionally compressed, e.g. .csv.gz)."
-        )
-    return _FORMATS[suffixes[-1]]
-
-
-def _read_table(path, encoding):
-    """The file as a DataFrame; texts such as "NA" stay text."""
-    import pandas as pd
-
-    kind = _table_format(path)
-    try:
-        if kind == "parquet":
-            frame = pd.read_parquet(path)
-        elif kind == "jsonl":
-            frame = pd.read_json(path, lines=True, encoding=encoding, dtype=False)
-        else:
-            sep = "\t" if kind == "tsv" else ","
-            frame = pd.read_csv(path, sep=sep, encoding=encoding, keep_default_na=False)
-    except pd.errors.EmptyDataError:
-        raise click.ClickException(f"{path} is empty.") from None
-    except UnicodeDecodeError as exc:
-        raise click.ClickException(
-            f"{path} is not valid {encoding} ({exc.reason} at byte {exc.start}). "
-            "Re-save it as UTF-8, or name its encoding with --encoding."
-        ) from None
-    except ValueError as exc:
-        # pandas' ParserError, malformed JSON, pyarrow's ArrowInvalid.
-        reason = " ".join(str(exc).split())
-        raise click.ClickException(f"{path} is not valid {kind}: {reason}") from None
-    if frame.empty:
-        raise click.ClickException(f"{path} has no rows.")
-    return frame
-
-
-def _column(frame, name, path, option):
-    """One column as a list, every row filled."""
-    if name not in frame.columns:
-        existing = ", ".join(map(str, frame.columns))
-        raise click.ClickException(
-            f"{path} has no column {name!r}; its columns are: {existing}. "
-            f"Name the right one with {option}."
-        )
-    values = frame[name].tolist()
-    for row, value in enumerate(values, start=1):
-        if value is None or value == "" or value != value:
-            raise click.ClickException(
-                f"{path}: column {name!r} is empty at row {row} (counting "
-                "rows after the header from 1). Fill or remove that row."
-            )
-    return values
-
-
-def _labelled_data(path, text_column, label_column, encoding):
-    import numpy as np
-
-    frame = _read_table(path, encoding)
-    texts = _column(frame, text_column, path, "--text-column")
-    labels = _column(frame, label_column, path, "--label-column")
-    return [str(text) for text in texts], np.asarray(labels)
-
-
-def _texts(path, text_column, encoding):
-    """Texts of a table, or one text per line of stdin when ``path`` is '-'."""
-    if path != "-":
-        texts = _column(_read_table(path, encoding), text_column, path, "--text-column")
-        return [str(text) for text in texts]
-    try:
-        texts = sys.stdin.buffer.read().decode(encoding).splitlines()
-    except UnicodeDecodeError as exc:
-        raise click.ClickException(
-            f"stdin is not valid {encoding} ({exc.reason} at byte {exc.start}). "
-            "Name its encoding with --encoding."
-        ) from None
-    if not texts:
-        raise click.ClickException("stdin is empty: give one text per line.")
-    return texts
-
+from sklstm._cli_io import read_table, read_texts, table_texts  # noqa: E402
+from sklstm._cli_reports import save_figure, write_json  # noqa: E402
+from sklstm._cli_tasks import (  # noqa: E402
+    TASKS,
+    ClassificationTask,
+    choose_task,
+    load_model,
+    model_file,
+)
 
 # ------------------------------------------------------------------ parameters
 
@@ -158,17 +69,19 @@ def _extra_options(args):
 def _pipeline_name(pipeline, name):
     """The pipeline parameter that ``name`` means: a step's parameter, prefixed."""
     known = pipeline.get_params()
-    if name.split("__")[0] in _STEPS:
+    # The estimator's step first: it wins where both steps have the name.
+    steps = [step for step, _ in reversed(pipeline.steps)]
+    if name.split("__")[0] in steps:
         return name
-    owners = [step for step in _STEPS if f"{step}__{name}" in known]
+    owners = [step for step in steps if f"{step}__{name}" in known]
     if not owners and "__" in name:
-        # Routed classifier parameters (optimizer__beta_1) are open-ended.
-        owners = [_STEPS[0]]
+        # Routed estimator parameters (optimizer__beta_1) are open-ended.
+        owners = [steps[0]]
     if not owners:
         raise click.ClickException(
             f"unknown parameter --{name.replace('_', '-')}. Parameters are "
-            "those of LSTMTextClassifier and KerasTokenizerTransformer, e.g. "
-            "--lstm-units 64 or --maxlen 200."
+            f"those of {type(pipeline[-1]).__name__} and "
+            "KerasTokenizerTransformer, e.g. --lstm-units 64 or --maxlen 200."
         )
     return f"{owners[0]}__{name}"
 
@@ -197,82 +110,22 @@ def _load_vectors(path):
     return WordVectors.load(path)
 
 
-def _make_pipeline(params, random_state, vectors_path):
+def _make_pipeline(params, random_state, vectors_path, estimator):
+    """The tokenizer and ``estimator`` (a class name in sklstm), parameters set."""
     from sklearn.pipeline import make_pipeline
 
-    from sklstm import KerasTokenizerTransformer, LSTMTextClassifier
+    import sklstm
 
     pipeline = make_pipeline(
-        KerasTokenizerTransformer(),
+        sklstm.KerasTokenizerTransformer(),
         # The Keras progress bar shows each epoch, unless --verbose 0.
-        LSTMTextClassifier(random_state=random_state, verbose=1),
+        getattr(sklstm, estimator)(random_state=random_state, verbose=1),
     )
     if vectors_path is not None:
         vectors = _load_vectors(vectors_path)
         params = {"vocabulary": vectors, "embeddings": vectors, **params}
     pipeline.set_params(**{_pipeline_name(pipeline, k): v for k, v in params.items()})
     return pipeline
-
-
-# --------------------------------------------------------------------- reports
-
-
-def _save_figure(result, path):
-    from matplotlib.figure import Figure
-
-    figure = result if isinstance(result, Figure) else result.figure
-    figure.savefig(path, bbox_inches="tight")
-    figure.clear()
-
-
-def _report(y_true, y_pred, proba, classes, folder):
-    """Print the classification report; write metrics.json and the figures."""
-    from sklearn import metrics
-    from sklearn.exceptions import UndefinedMetricWarning
-
-    from sklstm import plot_classification_report, plot_confusion_matrix
-
-    click.echo(metrics.classification_report(y_true, y_pred, zero_division=0))
-    scores = {
-        "n_samples": len(y_true),
-        "accuracy": metrics.accuracy_score(y_true, y_pred),
-        "macro_f1": metrics.f1_score(y_true, y_pred, average="macro", zero_division=0),
-        "report": metrics.classification_report(
-            y_true, y_pred, output_dict=True, zero_division=0
-        ),
-    }
-    if set(y_true) <= set(classes):
-        scores["log_loss"] = metrics.log_loss(y_true, proba, labels=classes)
-    _save_figure(plot_confusion_matrix(y_true, y_pred), folder / "confusion_matrix.png")
-    with warnings.catch_warnings():
-        # A class never predicted has no precision; the report shows it as 0.
-        warnings.simplefilter("ignore", UndefinedMetricWarning)
-        _save_figure(
-            plot_classification_report(y_true, y_pred),
-            folder / "classification_report.png",
-        )
-    return scores
-
-
-def _write_json(data, path):
-    path.write_text(json.dumps(data, indent=2, default=_json_default) + "\n")
-    click.echo(f"Wrote {path}")
-
-
-def _json_default(value):
-    # NumPy scalars and labels from the report.
-    return value.item() if hasattr(value, "item") else str(value)
-
-
-def _load_model(path):
-    from sklstm._persistence import load_model_file
-
-    model = load_model_file(path)
-    if not hasattr(model, "predict_proba"):
-        raise click.ClickException(
-            f"{path} holds a {type(model).__name__}, not a model with predict_proba."
-        )
-    return model
 
 
 @contextmanager
@@ -289,15 +142,8 @@ def _one_line_errors():
 _EXTRA = {"ignore_unknown_options": True, "allow_extra_args": True}
 
 
-def _data_options(function):
-    options = [
-        click.option("--text-column", default="text", show_default=True),
-        click.option("--label-column", default="label", show_default=True),
-        click.option("--encoding", default="utf-8", show_default=True),
-    ]
-    for option in reversed(options):
-        function = option(function)
-    return function
+_TEXT_COLUMN = click.option("--text-column", default="text", show_default=True)
+_ENCODING = click.option("--encoding", default="utf-8", show_default=True)
 
 
 @contextmanager
@@ -329,13 +175,41 @@ def _import_keras_quietly():
 @click.group()
 @click.version_option(__version__, prog_name="sklstm")
 def main():
-    """Train, evaluate and apply sklstm's LSTM text classifier."""
+    """Train, evaluate and apply sklstm's LSTM text models.
+
+    One label per text, several labels per text, or numbers (regression).
+    """
     _import_keras_quietly()
 
 
 @main.command(context_settings=_EXTRA)
 @click.argument("data", type=click.Path(exists=True, dir_okay=False))
-@_data_options
+@_TEXT_COLUMN
+@click.option(
+    "--label-column",
+    "label_columns",
+    multiple=True,
+    default=("label",),
+    show_default=True,
+    help="Column of the labels, or of a regression target: repeat the option "
+    "for several targets (--label-column valence --label-column arousal).",
+)
+@click.option(
+    "--task",
+    type=click.Choice(TASKS),
+    default="auto",
+    show_default=True,
+    help="What the label column holds. auto: multilabel with --label-separator "
+    "or a column of lists; regression with several --label-column, or a column "
+    "of numbers not all whole (2.5); else classification.",
+)
+@click.option(
+    "--label-separator",
+    metavar="SEP",
+    help="Text between the labels of a cell, e.g. ';': several labels per "
+    "text (an empty cell is a text without labels).",
+)
+@_ENCODING
 @click.option("-o", "--output", default="model.skops", show_default=True)
 @click.option("--test", "test_data", type=click.Path(exists=True, dir_okay=False))
 @click.option(
@@ -349,101 +223,131 @@ def main():
 @click.option("--vectors", type=click.Path(exists=True))
 @click.pass_context
 def train(
-    ctx, data, text_column, label_column, encoding, output, test_data, test_size,
-    params_file, random_state, vectors,
+    ctx, data, text_column, label_columns, task, label_separator, encoding,
+    output, test_data, test_size, params_file, random_state, vectors,
 ):  # fmt: skip
-    """Fit a tokenizer + classifier pipeline on DATA and write it as a skops file.
+    """Fit a tokenizer + LSTM pipeline on DATA and write it as a skops file.
 
-    Any estimator parameter is an option: --lstm-units 64, --epochs 5,
-    --maxlen 200. Held-out data (--test, or --test-size of DATA) gets a
-    classification report; metrics.json and the figures go next to the model.
+    One label per text, several (--label-separator) or numbers (--task
+    regression). Any estimator parameter is an option: --lstm-units 64,
+    --epochs 5, --maxlen 200. Held-out data (--test, or --test-size of DATA)
+    gets a report; metrics.json and the figures go next to the model.
     """
     import skops.io
     from sklearn.model_selection import train_test_split
 
     from sklstm import plot_history
 
-    texts, labels = _labelled_data(data, text_column, label_column, encoding)
+    frame = read_table(data, encoding)
+    texts = table_texts(frame, text_column, data)
+    target = choose_task(task, label_columns, label_separator, frame, data)
+    truth = target.read(frame, data)
     with _one_line_errors():
         pipeline = _make_pipeline(
-            _load_params(params_file, ctx.args), random_state, vectors
-        )
+            _load_params(params_file, ctx.args), random_state, vectors,
+            target.estimator,
+        )  # fmt: skip
         held_out = None
         if test_data is not None:
-            held_out = _labelled_data(test_data, text_column, label_column, encoding)
+            test_frame = read_table(test_data, encoding)
+            held_out = (
+                table_texts(test_frame, text_column, test_data),
+                target.read(test_frame, test_data),
+            )
         elif test_size > 0:
-            texts, test_texts, labels, test_labels = train_test_split(
-                texts, labels, test_size=test_size, random_state=random_state,
-                stratify=labels,
+            texts, test_texts, truth, test_truth = train_test_split(
+                texts, truth, test_size=test_size, random_state=random_state,
+                stratify=target.strata(truth),
             )  # fmt: skip
-            held_out = test_texts, test_labels
-        click.echo(f"Training on {len(texts)} texts from {data}")
-        pipeline.fit(texts, labels)
+            held_out = test_texts, test_truth
+        target.fit(truth)
+        click.echo(f"Training on {len(texts)} texts from {data} ({target.name})")
+        pipeline.fit(texts, target.encode(truth))
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    skops.io.dump(pipeline, output)
+    skops.io.dump(model_file(target, pipeline), output)
     click.echo(f"Wrote {output}")
     folder = output.parent
-    classifier = pipeline[-1]
-    _save_figure(plot_history(classifier), folder / "history.png")
-    scores = {"history": classifier.history_, "best_epoch": classifier.best_epoch_}
+    estimator = pipeline[-1]
+    save_figure(plot_history(estimator), folder / "history.png")
+    scores = {"history": estimator.history_, "best_epoch": estimator.best_epoch_}
     if held_out is not None:
-        proba = pipeline.predict_proba(held_out[0])
-        predicted = classifier.classes_[proba.argmax(axis=1)]
-        scores["test"] = _report(
-            held_out[1], predicted, proba, classifier.classes_, folder
-        )
-    _write_json(scores, folder / "metrics.json")
+        test_texts, test_truth = held_out
+        with _one_line_errors():
+            scores["test"] = target.report(test_truth, pipeline, test_texts, folder)
+    write_json(scores, folder / "metrics.json")
 
 
 @main.command()
 @click.argument("model", type=click.Path(exists=True, dir_okay=False))
 @click.argument("data", type=click.Path(exists=True, dir_okay=False))
-@_data_options
+@_TEXT_COLUMN
+@click.option(
+    "--label-column",
+    "label_columns",
+    multiple=True,
+    help="Default: the column(s) the model was trained on where its file "
+    "records them (several labels per text, regression), else 'label'.",
+)
+@click.option(
+    "--label-separator",
+    metavar="SEP",
+    help="Text between the labels of a cell. Default: the model's.",
+)
+@_ENCODING
 @click.option("--output-dir", default=".", show_default=True, type=click.Path())
-def evaluate(model, data, text_column, label_column, encoding, output_dir):
+def evaluate(
+    model, data, text_column, label_columns, label_separator, encoding, output_dir
+):
     """Report how MODEL does on the labelled texts of DATA.
 
-    Prints the classification report and writes metrics.json and the
-    confusion matrix and per-class figures to --output-dir.
+    Prints the report of the model's task and writes metrics.json to
+    --output-dir: per class (with the confusion matrix and per-class
+    figures), per label (with the per-label figure), or per regression
+    target (R², RMSE, MAE, Pearson's r).
     """
     with _one_line_errors():
-        pipeline = _load_model(model)
-    texts, labels = _labelled_data(data, text_column, label_column, encoding)
+        pipeline, target = load_model(model)
+    target = target.override(label_columns, label_separator)
+    frame = read_table(data, encoding)
+    texts = table_texts(frame, text_column, data)
+    truth = target.read(frame, data)
     folder = Path(output_dir)
     folder.mkdir(parents=True, exist_ok=True)
     with _one_line_errors():
-        proba = pipeline.predict_proba(texts)
-    classes = pipeline.classes_
-    scores = _report(labels, classes[proba.argmax(axis=1)], proba, classes, folder)
-    _write_json(scores, folder / "metrics.json")
+        scores = target.report(truth, pipeline, texts, folder)
+    write_json(scores, folder / "metrics.json")
 
 
 @main.command()
 @click.argument("model", type=click.Path(exists=True, dir_okay=False))
 @click.argument("data", type=click.Path(allow_dash=True, dir_okay=False))
-@click.option("--text-column", default="text", show_default=True)
-@click.option("--encoding", default="utf-8", show_default=True)
+@_TEXT_COLUMN
+@click.option(
+    "--label-separator",
+    metavar="SEP",
+    help="Joins the predicted labels of a multi-label model. Default: the "
+    "model's, else ';'.",
+)
+@_ENCODING
 @click.option("-o", "--output", default="-", show_default=True, type=click.Path())
-def predict(model, data, text_column, encoding, output):
-    """Label the texts of DATA ('-': one text per line of stdin) with MODEL.
+def predict(model, data, text_column, label_separator, encoding, output):
+    """Apply MODEL to the texts of DATA ('-': one text per line of stdin).
 
-    Writes a CSV with the predicted label and one probability column per
-    class (proba_<class>), to --output or stdout.
+    Writes a CSV to --output or stdout: the predicted label and one
+    probability column per class (proba_<class>); for several labels per
+    text, the predicted labels joined by the separator and proba_<label>
+    columns; for regression, prediction (one target) or pred_<target>.
     """
-    import pandas as pd
-
     if data != "-" and not Path(data).is_file():
         raise click.ClickException(f"{data} does not exist.")
     with _one_line_errors():
-        pipeline = _load_model(model)
-    texts = _texts(data, text_column, encoding)
+        pipeline, target = load_model(model)
+    target = target.override((), label_separator)
+    texts = read_texts(data, text_column, encoding)
     with _one_line_errors():
-        proba = pipeline.predict_proba(texts)
-    classes = pipeline.classes_
-    table = pd.DataFrame(proba, columns=[f"proba_{c}" for c in classes])
-    table.insert(0, "label", classes[proba.argmax(axis=1)])
-    # repr-precision floats: the file holds exactly predict_proba's numbers.
+        table = target.predictions(pipeline, texts)
+    # repr-precision floats: the file holds exactly the model's numbers.
     table.to_csv(sys.stdout if output == "-" else output, index=False)
 
 
@@ -468,7 +372,9 @@ def _search_backend(scheduler):
 
 @main.command(context_settings=_EXTRA)
 @click.argument("data", type=click.Path(exists=True, dir_okay=False))
-@_data_options
+@_TEXT_COLUMN
+@click.option("--label-column", default="label", show_default=True)
+@_ENCODING
 @click.option("--grid", "grid_file", required=True, type=click.Path(exists=True))
 @click.option("--cv", default=5, show_default=True, type=int)
 @click.option("--n-jobs", type=int)
@@ -493,11 +399,14 @@ def search(
     import skops.io
     from sklearn.model_selection import GridSearchCV
 
-    texts, labels = _labelled_data(data, text_column, label_column, encoding)
+    frame = read_table(data, encoding)
+    texts = table_texts(frame, text_column, data)
+    labels = ClassificationTask([label_column]).read(frame, data)
     with _one_line_errors():
         pipeline = _make_pipeline(
-            _load_params(params_file, ctx.args), random_state, None
-        )
+            _load_params(params_file, ctx.args), random_state, None,
+            "LSTMTextClassifier",
+        )  # fmt: skip
         pipeline.set_params(lstmtextclassifier__verbose=0)
         grid = json.loads(Path(grid_file).read_text())
         grids = [grid] if isinstance(grid, dict) else grid
