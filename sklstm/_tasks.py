@@ -158,7 +158,9 @@ class MultiLabelTask:
 
     def fit(self, y, classes=None):
         self.classes_ = np.arange(y.shape[1])
-        self._dtype = y.dtype
+        # A dtype string, which skops stores as plain data (a numpy.dtype it
+        # does not trust by default).
+        self._dtype = y.dtype.str
         if classes is not None:
             self.check_classes(classes)
         return self

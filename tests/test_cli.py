@@ -156,15 +156,6 @@ TAGGED = [
     ("bad bad day", "bad"),
     ("great film", "film ; good"),
 ]
-# Multi-label model files hold the classifier's label dtype, a numpy.dtype that
-# skops does not trust by default, so load_model_file refuses them for now.
-UNTRUSTED_DTYPE = pytest.mark.xfail(
-    strict=True,
-    reason="sklstm._tasks.MultiLabelTask stores a numpy.dtype, which "
-    "load_model_file does not trust",
-)
-
-
 def ok(args, stdin=None):
     """Invoke the CLI in-process, expect success, return the result."""
     result = CliRunner().invoke(main, [str(a) for a in args], stdin)
@@ -209,7 +200,6 @@ def test_multilabel_train_reports_per_label_and_records_the_names(tagged):
     assert record["pipeline"][-1].classes_.tolist() == [0, 1, 2]
 
 
-@UNTRUSTED_DTYPE
 def test_multilabel_evaluate_reports_each_label_and_unknown_ones(tagged, tmp_path):
     _, model, _ = tagged
     test = tmp_path / "test.csv"
@@ -226,7 +216,6 @@ def test_multilabel_evaluate_reports_each_label_and_unknown_ones(tagged, tmp_pat
     assert (out / "classification_report.png").stat().st_size > 0
 
 
-@UNTRUSTED_DTYPE
 def test_multilabel_predict_joins_the_label_names(tagged, tmp_path):
     data, model, _ = tagged
     out = tmp_path / "predictions.csv"
