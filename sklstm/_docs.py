@@ -138,7 +138,9 @@ SHARED_ATTRIBUTES_DOC = """\
         stopping; None without early stopping.
     ngram_history_ : dict of str to list of float
         Per-epoch ``loss`` (and ``val_loss``) of the n-gram branch trained
-        alone (see ``ngram_first``); empty when it was not.
+        alone (see ``ngram_first``); for a regressor, whose branch is solved
+        in closed form, each ridge ``alpha`` tried with its ``loss`` and
+        ``val_loss``. Empty when the branch was not trained alone.
     vocab_size_ : int
         Rows of the embedding matrix.
     interrupted_ : bool

@@ -27,6 +27,7 @@ from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.validation import check_array
 
 from sklstm._classifier_input import check_labels, check_two_classes
+from sklstm._ngram_stage import fit_ridge_branch
 
 
 def _shuffled_split(n_samples, n_val, seed, strata=None):
@@ -80,6 +81,8 @@ class SingleLabelTask:
 
     activation = "softmax"
     loss = "sparse_categorical_crossentropy"
+    # None: the n-gram branch trains in the epoch loop, as the network does.
+    ngram_solver = None
     metrics = ("accuracy",)
 
     def fit(self, y, classes=None):
@@ -152,6 +155,7 @@ class MultiLabelTask:
 
     activation = "sigmoid"
     loss = "binary_crossentropy"
+    ngram_solver = None
     # Keras would read "accuracy" as categorical accuracy for this output.
     metrics = ("binary_accuracy",)
     threshold = 0.5
@@ -242,6 +246,8 @@ class RegressionTask:
     activation = "linear"
     loss = "mean_squared_error"
     metrics = ()
+    # The n-gram branch is a ridge regression, solved in closed form.
+    ngram_solver = staticmethod(fit_ridge_branch)
 
     def check_classes(self, classes):
         pass

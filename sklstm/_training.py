@@ -133,6 +133,15 @@ class TrainingLoopMixin:
     def _fit_ngram_stage(self, train, validation, epochs, rng):
         """Train the n-gram branch alone and freeze it; True when interrupted."""
         bag = ngram_branch(self.model_)
+        if self._task.ngram_solver is not None:
+            # A closed-form solution has no epochs to run callbacks around.
+            self._announce("the n-gram branch alone (solved in closed form)")
+            self.ngram_history_ = self._task.ngram_solver(
+                bag, train, validation, self._task.score_loss
+            )
+            bag.trainable = False
+            set_mixture(self.model_, network=1.0, ngram=0.0)
+            return False
         linear = ngram_model(self.model_, self._task.activation)
         linear.compile(
             optimizer=self._build_optimizer(self._ngram_optimizer()),

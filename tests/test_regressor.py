@@ -113,3 +113,41 @@ def test_pipeline_cross_validation_and_pickle():
     assert pipe.predict(["great"])[0] > pipe.predict(["awful"])[0]
     restored = pickle.loads(pickle.dumps(pipe))
     np.testing.assert_allclose(restored.predict(texts), pipe.predict(texts))
+
+
+def test_the_ngram_branch_is_the_ridge_solution(data):
+    import keras
+    from sklearn.linear_model import Ridge
+
+    from sklstm._ngram_stage import ngram_branch, ngram_feature_matrix
+
+    X, y = data
+    X = X.astype("int32")
+    # Without early stopping the branch is solved on all of X with alpha=1.
+    reg = LSTMTextRegressor(**{**TINY, "epochs": 1, "early_stopping": False})
+    reg.fit(X, y[:, 0])
+    assert reg.ngram_history_["alpha"] == [1.0]
+    bag = ngram_branch(reg.model_)
+    assert not bag.trainable
+    features = ngram_feature_matrix(bag, X)
+    table = keras.ops.convert_to_numpy(bag.table)
+    # The sparse matrix is exactly what the layer weighs its table by ...
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(bag(X)),
+        bag.output_scale * (features @ table),
+        rtol=1e-4,
+        atol=1e-5,
+    )
+    # ... and the table is scikit-learn's ridge solution on it.
+    targets = reg._task.encode(y[:, 0])
+    ridge = Ridge(alpha=1.0, fit_intercept=False).fit(features, targets)
+    np.testing.assert_allclose(
+        bag.output_scale * (features @ table),
+        ridge.predict(features).reshape(len(X), -1),
+        rtol=1e-3,
+        atol=1e-3,
+    )
+    validated = LSTMTextRegressor(**{**TINY, "epochs": 1}).fit(X, y[:, 0])
+    history = validated.ngram_history_
+    assert history["alpha"] == [0.1, 0.3, 1.0, 3.0, 10.0]
+    assert len(history["val_loss"]) == 5

@@ -169,6 +169,11 @@ class HashedNgramBag(keras.layers.Layer):
         norm = ops.sqrt(ops.maximum(ops.sum(weights * weights, axis=1), 1.0))
         return _NGRAM_OUTPUT_SCALE * scores / ops.expand_dims(norm, -1)
 
+    @property
+    def output_scale(self):
+        """The constant the bag's weighted table sum is multiplied by."""
+        return _NGRAM_OUTPUT_SCALE
+
     def compute_output_shape(self, input_shape):
         return (input_shape[0], self.n_outputs)
 
