@@ -315,23 +315,23 @@ def classification_task(y):
     >>> type(classification_task(np.array([[0, 1], [1, 1]]))).__name__
     'MultiLabelTask'
     """
-    if _holds_label_lists(y):
+    try:
+        array = np.asarray(y)
+    except ValueError:
+        array = None  # numpy refuses rows of unequal length: label lists
+    if array is None or _holds_label_lists(array):
         raise ValueError(
             "y holds a list of labels per text, a format scikit-learn does not "
             "take. For several labels per text, pass a label indicator matrix: "
             "MultiLabelBinarizer().fit_transform(label_lists)."
         )
-    if np.ndim(y) == 2 and np.shape(y)[1] > 1:
+    if array.ndim == 2 and array.shape[1] > 1:
         return MultiLabelTask()
     return SingleLabelTask()
 
 
-def _holds_label_lists(y):
-    """Whether ``y`` is a ragged sequence of label sequences (not a matrix)."""
-    try:
-        array = np.asarray(y)
-    except ValueError:
-        return True  # numpy refuses rows of unequal length
+def _holds_label_lists(array):
+    """Whether a 1-D object ``array`` holds sequences of labels."""
     return (
         array.ndim == 1
         and array.dtype == object
