@@ -156,6 +156,8 @@ TAGGED = [
     ("bad bad day", "bad"),
     ("great film", "film ; good"),
 ]
+
+
 def ok(args, stdin=None):
     """Invoke the CLI in-process, expect success, return the result."""
     result = CliRunner().invoke(main, [str(a) for a in args], stdin)
