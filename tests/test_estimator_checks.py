@@ -31,10 +31,9 @@ CLASSIFIERS = [
         pooling="mean",
     ),
 ]
-REGRESSORS = [
-    LSTMTextRegressor(**FAST, lstm_units=4),
-    LSTMTextRegressor(**FAST, lstm_units=4, cell="gru", ngram_order=None),
-]
+# One regressor (a GRU, with the ridge n-gram branch) keeps CI's two runs of this
+# module short; the classifiers above cover the shared core's other paths.
+REGRESSORS = [LSTMTextRegressor(**FAST, lstm_units=4, cell="gru")]
 
 
 @parametrize_with_checks(
