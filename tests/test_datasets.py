@@ -616,9 +616,13 @@ def test_goemotions_download_gives_an_indicator_matrix_and_label_tuples(
     assert X_dev == ["Is this in New Orleans??", "NA"]
     np.testing.assert_array_equal(y_dev, indicator([("neutral",), ("grief",)]))
     assert len(server.requested) == 4, "second call re-fetched"
-    assert load_goemotions(data_home=home).data == [
+    assert load_goemotions(data_home=home, subset="train").data == [
         text for text, _, split in GOEMOTIONS_ROWS if split == "train"
-    ], "the default subset is train"
+    ]
+    assert (
+        load_goemotions(data_home=home).data
+        == load_goemotions(data_home=home, subset="all").data
+    ), "the default subset is all, as for the other loaders"
 
 
 def test_goemotions_as_frame_has_one_target_column_per_emotion(
@@ -698,9 +702,12 @@ def test_emobank_download_gives_three_float_targets(server, monkeypatch, home):
         '"Remember what she said in my last letter? """,3.0,3.0,3.2,train\n'
     ), "the values are copied as written in the source"
 
-    X, y = load_emobank(data_home=home, return_X_y=True)
+    X, y = load_emobank(data_home=home, subset="train", return_X_y=True)
+    assert load_emobank(data_home=home).data == (
+        load_emobank(data_home=home, subset="all").data
+    ), "the default subset is all, as for the other loaders"
 
-    assert X == [EMOBANK_ROWS[0][0], EMOBANK_ROWS[3][0]], "the default is train"
+    assert X == [EMOBANK_ROWS[0][0], EMOBANK_ROWS[3][0]]
     np.testing.assert_array_equal(y, [[3.0, 3.0, 3.2], [1.2, 4.0, 3.0]])
     frame = load_emobank(data_home=home, subset="dev", as_frame=True)
     assert list(frame.frame.columns) == [
@@ -1057,7 +1064,7 @@ def test_goemotions_has_the_official_split_and_label_counts(data_home):
 @pytest.mark.realdata
 def test_goemotions_subset_gives_an_indicator_matrix(data_home):
     dataset_file(data_home, "goemotions")
-    X, y = load_goemotions(data_home=data_home, return_X_y=True)
+    X, y = load_goemotions(data_home=data_home, subset="train", return_X_y=True)
     assert isinstance(X, list) and len(X) == 43410
     assert y.shape == (43410, 28) and y.dtype.kind == "i"
     assert set(np.unique(y)) == {0, 1}
@@ -1093,7 +1100,7 @@ def test_emobank_has_the_official_split_and_keeps_the_none_sentence(data_home):
         3.2,
         "train",
     ]
-    X, y = load_emobank(data_home=data_home, return_X_y=True)
+    X, y = load_emobank(data_home=data_home, subset="train", return_X_y=True)
     assert len(X) == 8062 and y.shape == (8062, 3) and y.dtype == np.float64
     assert y[0].tolist() == [3.0, 3.0, 3.2]
     X_dev, _ = load_emobank(data_home=data_home, subset="dev", return_X_y=True)

@@ -93,7 +93,7 @@ _DATA_FILES = (
 def load_emobank(
     *,
     data_home=None,
-    subset="train",
+    subset="all",
     download_if_missing=True,
     return_X_y=False,
     as_frame=False,
@@ -118,7 +118,7 @@ def load_emobank(
     ----------
     data_home : str or path-like, default=None
         The data home; see :func:`get_data_home` for the default.
-    subset : {"train", "dev", "test", "all"}, default="train"
+    subset : {"train", "dev", "test", "all"}, default="all"
         The official split to load, or all three (in source order, the
         splits interleaved).
     download_if_missing : bool, default=True

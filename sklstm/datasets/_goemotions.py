@@ -176,7 +176,7 @@ _DATA_FILES = (
 def load_goemotions(
     *,
     data_home=None,
-    subset="train",
+    subset="all",
     download_if_missing=True,
     return_X_y=False,
     as_frame=False,
@@ -202,7 +202,7 @@ def load_goemotions(
     ----------
     data_home : str or path-like, default=None
         The data home; see :func:`get_data_home` for the default.
-    subset : {"train", "dev", "test", "all"}, default="train"
+    subset : {"train", "dev", "test", "all"}, default="all"
         The official split to load, or all three (train, dev, then test).
     download_if_missing : bool, default=True
         If False, raise FileNotFoundError instead of downloading a missing
