@@ -106,7 +106,6 @@ class BaseTextNetwork(TrainingLoopMixin, KerasWrapper):
         """``__init__``'s body: store every parameter verbatim, routed ones apart."""
         routed = params.pop("kwargs")
         params.pop("self")
-        params.pop("__class__", None)
         for name, value in params.items():
             setattr(self, name, value)
         self._routed_params = routed

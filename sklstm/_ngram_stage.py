@@ -62,24 +62,26 @@ def ngram_feature_matrix(bag, X, batch_size=256):
     Row ``i`` holds, at each of text ``i``'s distinct features (token ids and
     hashed n-gram buckets), the feature's idf weight over the row's L2 norm:
     exactly what :class:`~sklstm.layers.HashedNgramBag` multiplies its table
-    by, less its constant output scale.
+    by (see its ``weighted_features``), less its constant output scale.
     """
     from scipy import sparse
 
-    idf = keras.ops.convert_to_numpy(bag.idf)
-    rows, columns = [], []
+    rows, columns, values = [], [], []
     for start in range(0, len(X), batch_size):
-        features = keras.ops.convert_to_numpy(
-            bag.distinct_features(trim_padding(X[start : start + batch_size]))
+        features, weights, norm = (
+            keras.ops.convert_to_numpy(part)
+            for part in bag.weighted_features(
+                trim_padding(X[start : start + batch_size])
+            )
         )
-        row, position = np.nonzero(features >= 0)
+        row, position = np.nonzero(weights)
         rows.append(row + start)
         columns.append(features[row, position])
-    rows, columns = np.concatenate(rows), np.concatenate(columns)
-    values = idf[columns]
-    norms = np.sqrt(np.maximum(np.bincount(rows, values**2, minlength=len(X)), 1.0))
+        values.append(weights[row, position] / norm[row])
+    shape = (len(X), bag.idf.shape[0])
     return sparse.csr_matrix(
-        (values / norms[rows], (rows, columns)), shape=(len(X), len(idf))
+        (np.concatenate(values), (np.concatenate(rows), np.concatenate(columns))),
+        shape=shape,
     )
 
 
@@ -103,44 +105,36 @@ def fit_ridge_branch(bag, train, validation, loss):
     Returns
     -------
     history : dict of str to list of float
-        ``alpha``, and the ``loss`` and ``val_loss`` of each alpha tried.
+        ``alpha``, and the ``loss`` and (with validation data) ``val_loss`` of
+        each alpha tried.
     """
     from sklearn.linear_model import Ridge
 
-    scale = bag.output_scale
+    def error(ridge, features, data):
+        scores = ridge.predict(features).reshape(len(data[1]), -1)
+        return float(loss(scores, data[1], data[2]))
+
     features = ngram_feature_matrix(bag, train[0])
-    candidates = RIDGE_ALPHAS if validation is not None else (1.0,)
-    val_features = (
-        None if validation is None else ngram_feature_matrix(bag, validation[0])
-    )
-    history = {"alpha": [], "loss": [], "val_loss": []}
-    best = None
-    for alpha in candidates:
-        ridge = Ridge(alpha=alpha, fit_intercept=False, solver="sparse_cg")
-        ridge.fit(features, train[1], sample_weight=train[2])
-        history["alpha"].append(alpha)
-        history["loss"].append(
-            float(
-                loss(
-                    ridge.predict(features).reshape(len(train[1]), -1),
-                    train[1],
-                    train[2],
-                )
-            )
+    alphas = RIDGE_ALPHAS if validation is not None else (1.0,)
+    ridges = [
+        Ridge(alpha=alpha, fit_intercept=False, solver="sparse_cg").fit(
+            features, train[1], sample_weight=train[2]
         )
-        if val_features is not None:
-            scores = ridge.predict(val_features).reshape(len(validation[1]), -1)
-            history["val_loss"].append(
-                float(loss(scores, validation[1], validation[2]))
-            )
-        if best is None or (
-            history["val_loss"] and history["val_loss"][-1] <= min(history["val_loss"])
-        ):
-            best = ridge
+        for alpha in alphas
+    ]
+    history = {
+        "alpha": list(alphas),
+        "loss": [error(ridge, features, train) for ridge in ridges],
+    }
+    best = ridges[0]
+    if validation is not None:
+        val_features = ngram_feature_matrix(bag, validation[0])
+        history["val_loss"] = [
+            error(ridge, val_features, validation) for ridge in ridges
+        ]
+        best = ridges[int(np.argmin(history["val_loss"]))]
     table = np.asarray(best.coef_, dtype="float32").reshape(-1, features.shape[1]).T
-    bag.table.assign(table / scale)
-    if not history["val_loss"]:
-        del history["val_loss"]
+    bag.table.assign(table / bag.output_scale)
     return history
 
 

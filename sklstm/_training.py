@@ -68,7 +68,7 @@ class LoopResult:
     interrupted: bool
 
 
-def _warn_about_training_data(X, n_train, n_val):
+def _warn_about_training_data(X, n_val):
     """Fits that run but cannot learn much deserve a word."""
     if not X.any():
         warnings.warn(
@@ -78,9 +78,9 @@ def _warn_about_training_data(X, n_train, n_val):
             UserWarning,
             stacklevel=5,
         )
-    if n_val and n_train < n_val:
+    if n_val and len(X) < n_val:
         warnings.warn(
-            f"validation_fraction leaves {n_train} samples to train on and "
+            f"validation_fraction leaves {len(X)} samples to train on and "
             f"holds out {n_val}: lower validation_fraction or set "
             "early_stopping=False to train on all samples.",
             UserWarning,
@@ -123,9 +123,7 @@ class TrainingLoopMixin:
             )
             validation = (X[val_idx], targets[val_idx], weights[val_idx])
             X, targets, weights = X[train_idx], targets[train_idx], weights[train_idx]
-        _warn_about_training_data(
-            X, len(X), 0 if validation is None else len(validation[0])
-        )
+        _warn_about_training_data(X, 0 if validation is None else len(validation[0]))
         return (X, targets, weights), validation
 
     # ----------------------------------------------------------------- stages

@@ -151,3 +151,22 @@ def test_the_ngram_branch_is_the_ridge_solution(data):
     history = validated.ngram_history_
     assert history["alpha"] == [0.1, 0.3, 1.0, 3.0, 10.0]
     assert len(history["val_loss"]) == 5
+
+
+def test_shares_the_classifiers_parameters_and_defaults():
+    # scikit-learn reads parameters from each __init__'s own signature, so
+    # both estimators spell theirs out; they must not drift apart.
+    import inspect
+
+    from sklstm import LSTMTextClassifier
+
+    def defaults(cls):
+        return {
+            name: p.default
+            for name, p in inspect.signature(cls.__init__).parameters.items()
+            if p.default is not inspect.Parameter.empty
+        }
+
+    classifier = defaults(LSTMTextClassifier)
+    del classifier["class_weight"]
+    assert defaults(LSTMTextRegressor) == classifier

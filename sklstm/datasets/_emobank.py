@@ -173,10 +173,10 @@ def load_emobank(
     Examples
     --------
     >>> from sklstm.datasets import load_emobank
-    >>> X_train, y_train = load_emobank(return_X_y=True)  # doctest: +SKIP
-    >>> len(X_train), y_train.shape, y_train.dtype  # doctest: +SKIP
+    >>> X, y = load_emobank(subset="train", return_X_y=True)  # doctest: +SKIP
+    >>> len(X), y.shape, y.dtype  # doctest: +SKIP
     (8062, (8062, 3), dtype('float64'))
-    >>> X_train[0], y_train[0].tolist()  # doctest: +SKIP
+    >>> X[0], y[0].tolist()  # doctest: +SKIP
     ('Remember what she said in my last letter? "', [3.0, 3.0, 3.2])
     """
     return _load(

@@ -159,15 +159,26 @@ class HashedNgramBag(keras.layers.Layer):
         # A binary bag (is the n-gram in the text or not), as in NBSVM: a word
         # repeated ten times is not ten times the evidence. On IMDB it scores
         # 0.45 points above a bag of counts.
-        features = self.distinct_features(inputs)
-        present = ops.maximum(features, 0)
-        weights = ops.where(features >= 0, ops.take(self.idf, present), 0.0)
+        present, weights, norm = self.weighted_features(inputs)
         rows = ops.take(self.table, present, axis=0)
         scores = ops.sum(rows * ops.expand_dims(weights, -1), axis=1)
+        return _NGRAM_OUTPUT_SCALE * scores / ops.expand_dims(norm, -1)
+
+    def weighted_features(self, ids):
+        """Each text's distinct features with their idf weights, and its norm.
+
+        Returns ``(features, weights, norm)``: the feature ids (0 where
+        ``weights`` is 0: padding and repeats), their idf weights, and each
+        text's L2 norm of those weights. A text's score is its weighted sum of
+        table rows over its norm, times :attr:`output_scale`.
+        """
+        features = self.distinct_features(ids)
+        present = ops.maximum(features, 0)
+        weights = ops.where(features >= 0, ops.take(self.idf, present), 0.0)
         # Idf weights are at least 1, so a text with any feature has a norm of
         # at least 1; the floor only keeps empty texts at a score of 0.
         norm = ops.sqrt(ops.maximum(ops.sum(weights * weights, axis=1), 1.0))
-        return _NGRAM_OUTPUT_SCALE * scores / ops.expand_dims(norm, -1)
+        return present, weights, norm
 
     @property
     def output_scale(self):
