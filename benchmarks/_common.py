@@ -75,3 +75,12 @@ def read_json(path):
 def write_json(path, report):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+
+
+def list_table(rows):
+    """A reST ``list-table`` of ``rows``, the first being the header."""
+    lines = [".. list-table::", "   :header-rows: 1", ""]
+    for row in rows:
+        lines.append(f"   * - {row[0]}")
+        lines.extend(f"     - {cell}" for cell in row[1:])
+    return lines

@@ -8,7 +8,7 @@ results of ``bench_targets.py`` (see ``summary_targets.py``); writes
 ``PYTHONPATH=. python benchmarks/summary.py``.
 """
 
-from benchmarks._common import RESULTS, read_json
+from benchmarks._common import RESULTS, list_table, read_json
 from benchmarks.summary_targets import target_lines
 
 DATASETS = {
@@ -72,14 +72,6 @@ def _row(dataset, config, runs):
         f"{result['predict_texts_per_s']:,.0f}",
         f"{result['peak_rss_mb']:,.0f}",
     )
-
-
-def _list_table(rows):
-    lines = [".. list-table::", "   :header-rows: 1", ""]
-    for row in (COLUMNS, *rows):
-        lines.append(f"   * - {row[0]}")
-        lines.extend(f"     - {cell}" for cell in row[1:])
-    return lines
 
 
 def _machine_line(reports, latency):
@@ -204,7 +196,7 @@ def write_summary():
         "   do not edit by hand.",
         "",
         *_machine_line(reports, latency),
-        *_list_table(rows),
+        *list_table([COLUMNS, *rows]),
         "",
         *_tuned_lines(reports),
         *_overhead_lines(reports),

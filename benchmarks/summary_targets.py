@@ -6,7 +6,7 @@ and ``targets_emobank.json`` (numbers per text); seeds of one configuration
 said in the row.
 """
 
-from benchmarks._common import RESULTS, read_json
+from benchmarks._common import RESULTS, list_table, read_json
 
 MULTILABEL_NAMES = {
     "default": "sklstm, defaults",
@@ -36,14 +36,6 @@ def _mean(values):
 def _name(names, config, runs):
     name = names.get(config, config)
     return f"{name} (mean of {len(runs)} seeds)" if len(runs) > 1 else name
-
-
-def _table(header, rows):
-    lines = [".. list-table::", "   :header-rows: 1", ""]
-    for row in (header, *rows):
-        lines.append(f"   * - {row[0]}")
-        lines.extend(f"     - {cell}" for cell in row[1:])
-    return [*lines, ""]
 
 
 def _multilabel_lines():
@@ -85,7 +77,8 @@ def _multilabel_lines():
         "GoEmotions (several labels per text; 28 labels; test split; ``predict``,",
         "then the rule that gives a text with no label at 0.5 its most probable one):",
         "",
-        *_table(header, rows),
+        *list_table([header, *rows]),
+        "",
     ]
 
 
@@ -108,7 +101,8 @@ def _regression_lines():
     return [
         "EmoBank (numbers per text; test split; Pearson r):",
         "",
-        *_table(header, rows),
+        *list_table([header, *rows]),
+        "",
     ]
 
 
