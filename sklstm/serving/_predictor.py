@@ -257,6 +257,26 @@ class Predictor:
             raise AttributeError("A regressor has no predict_proba; use predict.")
         return self._decoder.probabilities(self._outputs(texts))
 
+    def predict_with_proba(self, texts):
+        """``predict`` and ``predict_proba`` together, from one pass of the network.
+
+        Parameters
+        ----------
+        texts : list of str
+            Texts to classify.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_texts,) or (n_texts, n_labels)
+            As :meth:`predict` returns it.
+        proba : ndarray of shape (n_texts, n_classes)
+            As :meth:`predict_proba` returns it.
+        """
+        if not hasattr(self._decoder, "probabilities"):
+            raise AttributeError("A regressor has no predict_proba; use predict.")
+        outputs = self._outputs(texts)
+        return self._decoder.decide(outputs), self._decoder.probabilities(outputs)
+
     def predict(self, texts):
         """The pipeline's ``predict``: classes, label indicator rows or numbers.
 
