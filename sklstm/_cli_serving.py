@@ -69,18 +69,15 @@ def serve(folder, host, port, threads, max_texts, max_body_bytes):
     the model.
     """
     try:
-        import uvicorn
-
-        from sklstm.serving import load
-        from sklstm.serving._app import create_app
+        from sklstm.serving._app import run
     except ImportError as exc:
         raise click.ClickException(
             f"{exc}. Serving needs: pip install 'sklstm[serve]'."
         ) from None
     try:
-        predictor = load(folder, n_threads=threads)
+        run(
+            folder, host=host, port=port, n_threads=threads, max_texts=max_texts,
+            max_body_bytes=max_body_bytes,
+        )  # fmt: skip
     except (ValueError, OSError) as exc:
         raise click.ClickException(" ".join(str(exc).split())) from None
-    app = create_app(predictor, max_texts=max_texts, max_body_bytes=max_body_bytes)
-    click.echo(f"Serving {folder} on http://{host}:{port}/ (Ctrl+C stops)")
-    uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -175,3 +175,19 @@ def create_app(predictor, *, max_texts=MAX_TEXTS, max_body_bytes=MAX_BODY_BYTES)
         ],
         exception_handlers={_BadRequest: refused, HTTPException: http_error},
     )
+
+
+def run(folder, *, host, port, n_threads=None, max_texts=MAX_TEXTS,
+        max_body_bytes=MAX_BODY_BYTES):  # fmt: skip
+    """Load the exported ``folder`` and serve it with uvicorn until stopped.
+
+    What ``sklstm serve`` and ``python -m sklstm.serving`` run.
+    """
+    import uvicorn
+
+    from sklstm.serving import load
+
+    predictor = load(folder, n_threads=n_threads)
+    app = create_app(predictor, max_texts=max_texts, max_body_bytes=max_body_bytes)
+    print(f"Serving {folder} on http://{host}:{port}/ (Ctrl+C stops)", flush=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
