@@ -119,10 +119,6 @@ _ANSWERS = {
 }
 
 
-def _public_metadata(metadata):
-    return {k: v for k, v in metadata.items() if k not in ("sha256",)}
-
-
 def create_app(predictor, *, max_texts=MAX_TEXTS, max_body_bytes=MAX_BODY_BYTES):
     """The ASGI app serving ``predictor``.
 
@@ -155,7 +151,7 @@ def create_app(predictor, *, max_texts=MAX_TEXTS, max_body_bytes=MAX_BODY_BYTES)
         return JSONResponse({"status": "ok"})
 
     async def metadata(request):
-        return JSONResponse(_public_metadata(predictor.metadata))
+        return JSONResponse(predictor.metadata)
 
     async def index(request):
         return HTMLResponse(page)
