@@ -201,3 +201,30 @@ def test_jax_fitted_pipeline_exports(tmp_path):
     assert float(done.stdout.split()[-1]) <= 1e-5
     metadata = json.loads((tmp_path / "m" / "metadata.json").read_text())
     assert "jax" in metadata["versions"]
+
+
+@pytest.mark.slow
+def test_cli_exports_a_model_file(tmp_path):
+    """'sklstm export' on a skops file: its network has never been called."""
+    import skops.io
+    from click.testing import CliRunner
+
+    from sklstm.cli import main
+
+    skops.io.dump(fitted_pipeline(), tmp_path / "model.skops")
+    runner = CliRunner()
+    result = runner.invoke(
+        main, ["export", str(tmp_path / "model.skops"), str(tmp_path / "out")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "self-check on" in result.output
+    np.testing.assert_allclose(
+        load(tmp_path / "out").predict_proba(PROBE_TEXTS),
+        fitted_pipeline().predict_proba(PROBE_TEXTS),
+        atol=1e-5,
+    )
+    again = runner.invoke(
+        main, ["export", str(tmp_path / "model.skops"), str(tmp_path / "out")]
+    )
+    assert again.exit_code == 1
+    assert "already exists" in again.output

@@ -1,5 +1,6 @@
 """Tests of the HTTP service of ``sklstm serve``: ASGI client, real server, browser."""
 
+import contextlib
 import json
 import os
 import re
@@ -131,30 +132,38 @@ def _request(url, body=None):
         return exc.code, json.loads(exc.read())
 
 
-@pytest.fixture(scope="module")
-def server(folder):
-    """``sklstm serve`` in a subprocess; its base URL."""
+@contextlib.contextmanager
+def _running(command):
+    """The HTTP service that ``command`` starts, in a subprocess; its base URL."""
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "sklstm", "serve", str(folder), "--port", str(port),
-         "--threads", "1"],
+        [sys.executable, "-m", *command, "--port", str(port), "--threads", "1"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
-    while True:
-        try:
-            _request(f"{url}/health")
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"sklstm serve did not start:\n{process.stdout.read()}")
-            time.sleep(0.5)
-    yield url
-    process.terminate()
-    process.wait(timeout=30)
+    try:
+        while True:
+            try:
+                _request(f"{url}/health")
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    process.kill()
+                    pytest.fail(f"{command} did not start:\n{process.stdout.read()}")
+                time.sleep(0.5)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def server(folder):
+    """``sklstm serve`` in a subprocess; its base URL."""
+    with _running(["sklstm", "serve", str(folder)]) as url:
+        yield url
 
 
 @pytest.mark.slow
@@ -168,6 +177,26 @@ def test_real_server_answers_and_survives_bad_requests(server, predictor):
         status, answer = _request(f"{server}/predict", bad)
         assert status == expected_status and "error" in answer
     assert _request(f"{server}/health") == (200, {"status": "ok"})
+
+
+@pytest.mark.slow
+def test_python_m_sklstm_serving_serves(folder, predictor):
+    """The entry point of a serving-only image, without the sklstm command."""
+    with _running(["sklstm.serving", str(folder)]) as url:
+        status, body = _request(f"{url}/predict", b'{"texts": ["good", ""]}')
+    assert status == 200
+    labels = [answer["label"] for answer in body["predictions"]]
+    assert labels == predictor.predict(["good", ""]).tolist()
+
+
+def test_serve_names_a_folder_that_is_no_export(tmp_path):
+    from click.testing import CliRunner
+
+    from sklstm.cli import main
+
+    result = CliRunner().invoke(main, ["serve", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "lacks metadata.json, model.onnx, tokenizer.json" in result.output
 
 
 def _chromium():
