@@ -14,6 +14,8 @@ module per concept:
 - :mod:`sklstm.plotting` draws training curves and evaluation figures;
 - :mod:`sklstm.vectors` holds pretrained word vectors for both;
 - :mod:`sklstm.datasets` loads the public benchmark datasets from a data home;
+- :mod:`sklstm.export` writes a fitted pipeline to a folder (ONNX graph and
+  JSON) that :mod:`sklstm.serving` serves with NumPy and onnxruntime alone;
 - :mod:`sklstm.utils.estimator_checks` lets users test estimators like ours.
 
 The public names below are imported on first use (PEP 562), so that
@@ -28,6 +30,7 @@ __version__ = "0.1.0"
 
 # Public name -> module that defines it.
 _LAZY_NAMES = {
+    "export_pipeline": "sklstm.export",
     "KerasTokenizerTransformer": "sklstm.tokenizer",
     "LazyAdam": "sklstm.optimizers",
     "LSTMTextClassifier": "sklstm.classifier",

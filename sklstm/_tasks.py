@@ -28,6 +28,13 @@ from sklearn.utils.validation import check_array
 
 from sklstm._classifier_input import check_labels, check_two_classes
 from sklstm._ngram_stage import fit_ridge_branch
+from sklstm._outputs import (
+    MULTILABEL_THRESHOLD,
+    labels_at_threshold,
+    most_probable,
+    normalized_probabilities,
+    restored_targets,
+)
 
 
 def _shuffled_split(n_samples, n_val, seed, strata=None):
@@ -130,13 +137,19 @@ class SingleLabelTask:
         return _softmax_log_loss(scores, targets, weights)
 
     def probabilities(self, outputs):
-        # The network's float32 softmax sums to 1 only within ~1e-7, which
-        # log_loss warns about; renormalising in float64 keeps every argmax.
-        proba = outputs.astype(np.float64)
-        return proba / proba.sum(axis=1, keepdims=True)
+        return normalized_probabilities(outputs)
 
     def decide(self, outputs):
-        return self.classes_[np.argmax(outputs, axis=1)]
+        return most_probable(outputs, self.classes_)
+
+    def serving_record(self):
+        """What :mod:`sklstm.serving` needs to decide as :meth:`decide` does (JSON)."""
+        dtype = "object" if self.classes_.dtype.kind == "O" else self.classes_.dtype.str
+        return {
+            "task": "single_label",
+            "classes": self.classes_.tolist(),
+            "classes_dtype": dtype,
+        }
 
 
 class MultiLabelTask:
@@ -158,7 +171,7 @@ class MultiLabelTask:
     ngram_solver = None
     # Keras would read "accuracy" as categorical accuracy for this output.
     metrics = ("binary_accuracy",)
-    threshold = 0.5
+    threshold = MULTILABEL_THRESHOLD
 
     def fit(self, y, classes=None):
         self.classes_ = np.arange(y.shape[1])
@@ -224,7 +237,14 @@ class MultiLabelTask:
         return outputs.astype(np.float64)
 
     def decide(self, outputs):
-        return (outputs >= self.threshold).astype(self._dtype)
+        return labels_at_threshold(outputs, self._dtype)
+
+    def serving_record(self):
+        return {
+            "task": "multi_label",
+            "classes": self.classes_.tolist(),
+            "labels_dtype": self._dtype,
+        }
 
 
 class RegressionTask:
@@ -299,8 +319,15 @@ class RegressionTask:
         raise AttributeError("A regressor has no class probabilities.")
 
     def decide(self, outputs):
-        y = outputs.astype(np.float64) * self.scale_ + self.mean_
-        return y.ravel() if self._one_dimensional else y
+        return restored_targets(outputs, self.mean_, self.scale_, self._one_dimensional)
+
+    def serving_record(self):
+        return {
+            "task": "regression",
+            "target_mean": self.mean_.tolist(),
+            "target_scale": self.scale_.tolist(),
+            "one_dimensional": self._one_dimensional,
+        }
 
 
 def classification_task(y):

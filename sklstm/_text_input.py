@@ -4,25 +4,38 @@ Text estimators take a one-dimensional collection of documents rather than the
 2-D numeric array :func:`sklearn.utils.check_array` expects, so they validate
 their input here: one place that turns every accepted container into a plain
 ``list`` of ``str`` and words every rejection the same way.
+
+pandas is not imported here: a pandas object can only reach this module once
+its caller imported pandas, so the module looks it up in ``sys.modules``. The
+serving predictor (:mod:`sklstm.serving`) checks its texts here too, in a
+process that has NumPy but neither pandas nor scikit-learn.
 """
 
+import math
+import sys
+
 import numpy as np
-import pandas as pd
 
 _ACCEPTED = (
     "a list, tuple, 1-D numpy array or pandas Series of str, or a one-column DataFrame"
 )
 
 
+def _imported_pandas():
+    """pandas, if this process imported it; else None."""
+    return sys.modules.get("pandas")
+
+
 def _as_list(X, name):
     """The entries of a supported container, in order, as a list."""
+    pd = _imported_pandas()
     if isinstance(X, str):
         # ValueError, as CountVectorizer raises for the same mistake.
         raise ValueError(
             f"{name} is a single string; expected {_ACCEPTED}. "
             f"Wrap a single text in a list: [{name}]."
         )
-    if isinstance(X, pd.DataFrame):
+    if pd is not None and isinstance(X, pd.DataFrame):
         if X.shape[1] != 1:
             raise ValueError(
                 f"{name} is a DataFrame with {X.shape[1]} columns "
@@ -30,7 +43,7 @@ def _as_list(X, name):
                 f"e.g. {name}['text'], or route it with a ColumnTransformer."
             )
         return X.iloc[:, 0].tolist()
-    if isinstance(X, pd.Series):
+    if pd is not None and isinstance(X, pd.Series):
         return X.tolist()
     if isinstance(X, np.ndarray):
         return _array_as_list(X, name)
@@ -56,7 +69,10 @@ def _array_as_list(X, name):
 
 def _is_missing(value):
     """Whether ``value`` is one of the usual missing-value markers."""
-    return pd.api.types.is_scalar(value) and bool(pd.isna(value))
+    pd = _imported_pandas()
+    if pd is not None:
+        return pd.api.types.is_scalar(value) and bool(pd.isna(value))
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def _check_entry(value, position, name):

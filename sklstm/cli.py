@@ -423,3 +423,9 @@ def search(
     results.to_csv(output.parent / "cv_results.csv", index=False)
     click.echo(f"Best score {searcher.best_score_:.4f} with {searcher.best_params_}")
     click.echo(f"Wrote {output} and {output.parent / 'cv_results.csv'}")
+
+
+from sklstm._cli_serving import export, serve  # noqa: E402
+
+main.add_command(export)
+main.add_command(serve)
