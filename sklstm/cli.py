@@ -31,6 +31,8 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 import ast  # noqa: E402
 import json  # noqa: E402
 import sys  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
 import warnings  # noqa: E402
 from contextlib import contextmanager  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -202,8 +204,27 @@ def _import_keras_quietly():
     if "keras" in sys.modules:
         return
     click.echo("Starting Keras ...")
-    with _stderr_silenced():
+    with _stderr_silenced(), _heartbeat("Still starting Keras"):
         import keras  # noqa: F401
+
+
+@contextmanager
+def _heartbeat(text, interval=5.0):
+    """A line every ``interval`` seconds meanwhile: a silent wait looks like a hang."""
+    stop = threading.Event()
+    start = time.monotonic()
+
+    def beat():
+        while not stop.wait(interval):
+            click.echo(f"{text} ({time.monotonic() - start:.0f} s) ...")
+
+    thread = threading.Thread(target=beat, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 _OWN_PACKAGES = tuple(
@@ -381,6 +402,7 @@ def train(
     output = Path(output)
     _check_columns_differ(text_column, label_columns)
     check_output(output, force)
+    click.echo(f"Reading {data} ...")
     frame = read_table(data, encoding)
     texts = table_texts(frame, text_column, data)
     target = choose_task(task, label_columns, label_separator, frame, data)
@@ -408,7 +430,10 @@ def train(
     _import_keras_quietly()
     with _one_line_errors():
         pipeline = _make_pipeline(params, random_state, vectors, target.estimator)
-        pipeline.fit(texts, target.encode(truth))
+        click.echo("Tokenizing the texts ...")
+        # The steps one by one, as Pipeline.fit runs them, to say so between.
+        ids = pipeline[:-1].fit_transform(texts)
+        pipeline[-1].fit(ids, target.encode(truth))
     if pipeline[-1].interrupted_:
         _save_interrupted(output, target, pipeline)
         ctx.exit(INTERRUPTED)

@@ -70,7 +70,8 @@ def trained(sms):
 @pytest.mark.realdata
 def test_train_writes_model_report_metrics_and_figures(trained):
     model, run = trained
-    assert "loss:" in run.stdout and "precision" in run.stdout
+    assert "network epoch 1/1: loss " in run.stdout and "precision" in run.stdout
+    assert "\x1b" not in run.stdout  # plain lines in a pipe: no escape codes
     assert "Warning" not in run.stderr
     metrics = json.loads((model.parent / "metrics.json").read_text())
     assert 0 <= metrics["test"]["accuracy"] <= 1
