@@ -49,7 +49,7 @@ def test_a_log_gets_plain_lines_and_never_goes_quiet_for_long(clock):
         == "  network epoch 1/3: batch 3/10, loss 0.3333, 14 s left in this epoch"
     )
     assert (
-        lines[4]
+        lines[3]
         == "  network epoch 1/3: loss 0.5000, val_loss 0.2500 (20 s; at most 40 s left)"
     )
     assert lines[-1].startswith(
