@@ -34,7 +34,7 @@ import sys  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
 import warnings  # noqa: E402
-from contextlib import contextmanager  # noqa: E402
+from contextlib import contextmanager, nullcontext  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import click  # noqa: E402
@@ -309,13 +309,23 @@ def main():
     """
 
 
-def _save_interrupted(output, target, pipeline):
-    """Save an interrupted training's model beside ``output``, never onto it."""
+def _save_model(model, path, keep_optimizer=False):
+    """Write ``model`` as a skops file; its parts are compressed, as zip allows."""
+    import zipfile
+
     import skops.io
 
+    from sklstm._persistence import optimizer_state_kept
+
+    kept = optimizer_state_kept() if keep_optimizer else nullcontext()
+    with written(path) as temporary, kept:
+        skops.io.dump(model, temporary, compression=zipfile.ZIP_DEFLATED)
+
+
+def _save_interrupted(output, target, pipeline, keep_optimizer):
+    """Save an interrupted training's model beside ``output``, never onto it."""
     saved = output.with_name(f"{output.stem}.interrupted{output.suffix}")
-    with written(saved) as temporary:
-        skops.io.dump(model_file(target, pipeline), temporary)
+    _save_model(model_file(target, pipeline), saved, keep_optimizer)
     click.echo(
         f"Training was interrupted (Ctrl+C). The model so far is in {saved}, "
         f"marked interrupted (its interrupted_ is True); {output} was not "
@@ -385,10 +395,17 @@ def _train_outputs(output, target, reported):
 @click.option("--params", "params_file", type=click.Path(exists=True))
 @click.option("--random-state", type=int)
 @click.option("--vectors", type=click.Path(exists=True))
+@click.option(
+    "--keep-optimizer",
+    is_flag=True,
+    help="Keep the optimizer's state in the model file (about 3 times the "
+    "size), for training it on with warm_start or partial_fit.",
+)
 @click.pass_context
 def train(
     ctx, data, text_column, label_columns, task, label_separator, encoding,
     output, force, test_data, test_size, params_file, random_state, vectors,
+    keep_optimizer,
 ):  # fmt: skip
     """Fit a tokenizer + LSTM pipeline on DATA and write it as a skops file.
 
@@ -435,20 +452,16 @@ def train(
         ids = pipeline[:-1].fit_transform(texts)
         pipeline[-1].fit(ids, target.encode(truth))
     if pipeline[-1].interrupted_:
-        _save_interrupted(output, target, pipeline)
+        _save_interrupted(output, target, pipeline, keep_optimizer)
         ctx.exit(INTERRUPTED)
-    _write_training(output, target, pipeline, held_out)
+    _save_model(model_file(target, pipeline), output, keep_optimizer)
+    _write_reports(output.parent, target, pipeline, held_out)
 
 
-def _write_training(output, target, pipeline, held_out):
-    """The model file, its history figure, and metrics.json with the report."""
-    import skops.io
-
+def _write_reports(folder, target, pipeline, held_out):
+    """The history figure, and metrics.json with the held-out report."""
     from sklstm import plot_history
 
-    with written(output) as temporary:
-        skops.io.dump(model_file(target, pipeline), temporary)
-    folder = output.parent
     estimator = pipeline[-1]
     save_figure(plot_history(estimator), folder / "history.png")
     best = estimator.best_epoch_
@@ -706,10 +719,8 @@ def search(
 
 def _write_search(output, searcher):
     import pandas as pd
-    import skops.io
 
-    with written(output) as temporary:
-        skops.io.dump(searcher.best_estimator_, temporary)
+    _save_model(searcher.best_estimator_, output)
     results = pd.DataFrame(searcher.cv_results_).drop(columns="params")
     with written(output.parent / "cv_results.csv") as temporary:
         results.to_csv(temporary, index=False)
