@@ -50,7 +50,7 @@ from sklstm._ngram_stage import (
     ngram_model,
     set_mixture,
 )
-from sklstm._progress import EpochProgress, say
+from sklstm._progress import EpochProgress, reporting, say
 from sklstm._routing import resolve_optimizer
 from sklstm.optimizers import LazyAdam
 
@@ -103,6 +103,10 @@ class TrainingLoopMixin:
         rng = np.random.default_rng([self._seed, len(self.history_.get("loss", []))])
         train, validation = self._split(X, targets, weights, validate, rng)
         self.interrupted_ = False
+        with reporting(self.verbose):
+            self._run_stages(train, validation, stages, epochs, rng)
+
+    def _run_stages(self, train, validation, stages, epochs, rng):
         self._announce(
             f"{type(self).__name__}: {len(train[0])} texts to train on"
             + (f", {len(validation[0])} to stop early on" if validation else "")

@@ -318,7 +318,7 @@ def _save_model(model, path, keep_optimizer=False):
     from sklstm._persistence import optimizer_state_kept
 
     kept = optimizer_state_kept() if keep_optimizer else nullcontext()
-    with written(path) as temporary, kept:
+    with written(path) as temporary, kept, _heartbeat(f"Still writing {path}"):
         skops.io.dump(model, temporary, compression=zipfile.ZIP_DEFLATED)
 
 
@@ -473,7 +473,8 @@ def _write_reports(folder, target, pipeline, held_out):
     }
     if held_out is not None:
         test_texts, test_truth = held_out
-        with _one_line_errors():
+        click.echo(f"Evaluating on {len(test_texts)} held-out texts ...")
+        with _one_line_errors(), _heartbeat("Still evaluating"):
             scores["test"] = target.report(
                 test_truth, pipeline, test_texts, folder, "--test data"
             )

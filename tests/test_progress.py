@@ -1,11 +1,12 @@
 """Tests of the progress lines of a fit (``sklstm._progress``)."""
 
 import io
+import time
 
 import pytest
 
 from sklstm import _progress
-from sklstm._progress import EpochProgress
+from sklstm._progress import EpochProgress, reporting, say
 
 
 class Clock:
@@ -76,3 +77,14 @@ def test_a_terminal_line_is_rewritten_in_place(clock):
 )
 def test_durations_read_as_a_clock(seconds, shown):
     assert _progress._duration(seconds) == shown
+
+
+def test_the_watchdog_speaks_when_a_step_is_slow():
+    stream = io.StringIO()
+    with reporting(True, stream, interval=0.1):
+        say("Counting the n-grams.")
+        time.sleep(0.5)
+    lines = stream.getvalue().splitlines()
+    assert lines[0] == "Counting the n-grams."
+    assert lines[1].startswith("Counting the n-grams: still running (")
+    assert 3 <= len(lines) <= 7
