@@ -516,3 +516,12 @@ def test_import_sklstm_chooses_no_backend_and_keeps_rcparams():
         text=True,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_plot_search_results_ticks_are_the_values_tried(xy):
+    grid = {"C": [0.001, 0.003, 0.01]}
+    search = GridSearchCV(LogisticRegression(), grid, cv=3).fit(*xy)
+    ax = plot_search_results(search, "C")
+    assert ax.get_xscale() == "log"
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0.001", "0.003", "0.01"]
+    assert ax.get_xticklabels(minor=True) == []
