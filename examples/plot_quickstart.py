@@ -16,7 +16,7 @@ The figures go to ``OUTPUT_FOLDER``, else to the folder named by the
 ``SKLSTM_OUTPUT`` environment variable, else to ``quickstart_output/``. The
 data is the copy of the SMS Spam Collection that ships with sklstm (a file in
 the data home, ``$SKLSTM_DATA`` else ``~/sklstm_data``, takes precedence), so
-no network is needed. It takes well under a minute on two CPU cores.
+no network is needed. It takes one to two minutes on two CPU cores.
 """
 
 # %%
