@@ -449,7 +449,8 @@ def train(
         pipeline = _make_pipeline(params, random_state, vectors, target.estimator)
         click.echo("Tokenizing the texts ...")
         # The steps one by one, as Pipeline.fit runs them, to say so between.
-        ids = pipeline[:-1].fit_transform(texts)
+        with _heartbeat("Still tokenizing"):
+            ids = pipeline[:-1].fit_transform(texts)
         pipeline[-1].fit(ids, target.encode(truth))
     if pipeline[-1].interrupted_:
         _save_interrupted(output, target, pipeline, keep_optimizer)
