@@ -209,8 +209,12 @@ def _import_keras_quietly():
 
 
 @contextmanager
-def _heartbeat(text, interval=5.0):
-    """A line every ``interval`` seconds meanwhile: a silent wait looks like a hang."""
+def _heartbeat(text, interval=3.0):
+    """A line every ``interval`` seconds meanwhile: a silent wait looks like a hang.
+
+    Shorter than the fit's watchdog (see :mod:`sklstm._progress`), so that
+    the silence where one hands over to the other stays under 10 s.
+    """
     stop = threading.Event()
     start = time.monotonic()
 
@@ -420,7 +424,8 @@ def train(
     _check_columns_differ(text_column, label_columns)
     check_output(output, force)
     click.echo(f"Reading {data} ...")
-    frame = read_table(data, encoding)
+    with _heartbeat(f"Still reading {data}"):
+        frame = read_table(data, encoding)
     texts = table_texts(frame, text_column, data)
     target = choose_task(task, label_columns, label_separator, frame, data)
     truth = target.read(frame, data)
