@@ -402,8 +402,8 @@ def _train_outputs(output, target, reported):
 @click.option(
     "--keep-optimizer",
     is_flag=True,
-    help="Keep the optimizer's state in the model file (about 3 times the "
-    "size), for training it on with warm_start or partial_fit.",
+    help="Keep the optimizer's state (Adam's moments) in the model file, a "
+    "larger file, for training it on with warm_start or partial_fit.",
 )
 @click.pass_context
 def train(
