@@ -70,9 +70,15 @@ def optimizer_state_kept():
     Examples
     --------
     >>> import pickle
-    >>> from sklstm._persistence import optimizer_state_kept
+    >>> from sklstm import LSTMTextClassifier, optimizer_state_kept
+    >>> X, y = [[1, 2, 3], [3, 2, 0], [4, 5, 0], [5, 4, 6]] * 4, [0, 0, 1, 1] * 4
+    >>> clf = LSTMTextClassifier(embedding_dim=4, lstm_units=2, epochs=1,
+    ...                          ngram_buckets=16, random_state=0).fit(X, y)
+    >>> lean = pickle.dumps(clf)
     >>> with optimizer_state_kept():
-    ...     data = pickle.dumps([])  # pickle, joblib or skops.io.dump a model
+    ...     full = pickle.dumps(clf)
+    >>> len(lean) < len(full)
+    True
     """
     token = _KEEP_OPTIMIZER.set(True)
     try:

@@ -231,9 +231,7 @@ def _heartbeat(text, interval=3.0):
         thread.join()
 
 
-_OWN_PACKAGES = tuple(
-    str(Path(__import__(name).__file__).parent) for name in ("sklstm", "click")
-)
+_SKLSTM = str(Path(__file__).parent)
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None):
@@ -243,7 +241,7 @@ def _show_warning(message, category, filename, lineno, file=None, line=None):
     data. Those of Keras, TensorFlow and other libraries' internals (deprecations
     inside them) are nothing a user of the command can act on.
     """
-    if filename.startswith(_OWN_PACKAGES) or "sklearn" in filename:
+    if filename.startswith(_SKLSTM) or "sklearn" in filename:
         click.echo(f"Warning: {' '.join(str(message).split())}", err=True)
 
 
