@@ -182,13 +182,17 @@ def _check_columns_differ(text_column, label_columns):
 
 @contextmanager
 def _stderr_silenced():
-    """Send what is written to file descriptor 2 to the null device meanwhile."""
+    """Send what is written to file descriptor 2 to the null device meanwhile.
+
+    Yields a stream to the real stderr, for the command's own lines.
+    """
     sys.stderr.flush()
     saved = os.dup(2)
     with open(os.devnull, "wb") as null:
         os.dup2(null.fileno(), 2)
     try:
-        yield
+        with os.fdopen(os.dup(saved), "w") as real_stderr:
+            yield real_stderr
     finally:
         os.dup2(saved, 2)
         os.close(saved)
@@ -203,13 +207,17 @@ def _import_keras_quietly():
     """
     if "keras" in sys.modules:
         return
-    click.echo("Starting Keras ...")
-    with _stderr_silenced(), _heartbeat("Still starting Keras"):
+    # On stderr: predict may be writing its table to stdout.
+    click.echo("Starting Keras ...", err=True)
+    with (
+        _stderr_silenced() as real_stderr,
+        _heartbeat("Still starting Keras", file=real_stderr),
+    ):
         import keras  # noqa: F401
 
 
 @contextmanager
-def _heartbeat(text, interval=3.0):
+def _heartbeat(text, interval=3.0, file=None):
     """A line every ``interval`` seconds meanwhile: a silent wait looks like a hang.
 
     Shorter than the fit's watchdog (see :mod:`sklstm._progress`), so that
@@ -220,7 +228,7 @@ def _heartbeat(text, interval=3.0):
 
     def beat():
         while not stop.wait(interval):
-            click.echo(f"{text} ({time.monotonic() - start:.0f} s) ...")
+            click.echo(f"{text} ({time.monotonic() - start:.0f} s) ...", file=file)
 
     thread = threading.Thread(target=beat, daemon=True)
     thread.start()
