@@ -178,3 +178,26 @@ def test_help_and_a_missing_file_answer_at_once(tmp_path):
         elapsed = time.perf_counter() - start
         assert run.returncode == status, run.stderr
         assert elapsed < 5, f"sklstm {' '.join(args)} took {elapsed:.1f} s"
+
+
+@pytest.mark.slow
+def test_predict_to_stdout_writes_the_table_alone(tmp_path):
+    """Status lines ("Starting Keras ...") go to stderr, never into the CSV."""
+    from sklstm.cli import main
+
+    data = tmp_path / "data.csv"
+    data.write_text("text,label\n" + "good film,pos\nbad film,neg\n" * 8)
+    model = tmp_path / "model.skops"
+    options = ["--epochs", "1", "--lstm-units", "2", "--embedding-dim", "4"]
+    trained = invoke(main, ["train", data, "-o", model, "--test-size", "0", *options])
+    assert trained.exit_code == 0, trained.output
+    run = subprocess.run(
+        [sys.executable, "-m", "sklstm", "predict", str(model), "-"],
+        input="good film\nbad film\n",
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[0] == "label,proba_neg,proba_pos" and len(lines) == 3
