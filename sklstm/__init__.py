@@ -35,6 +35,7 @@ _LAZY_NAMES = {
     "LazyAdam": "sklstm.optimizers",
     "LSTMTextClassifier": "sklstm.classifier",
     "LSTMTextRegressor": "sklstm.regressor",
+    "optimizer_state_kept": "sklstm._persistence",
     "plot_classification_report": "sklstm.plotting",
     "plot_confusion_matrix": "sklstm.plotting",
     "plot_history": "sklstm.plotting",

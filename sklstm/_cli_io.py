@@ -3,6 +3,10 @@
 pandas is imported inside the functions, so that ``sklstm --help`` stays quick.
 """
 
+import bz2
+import codecs
+import gzip
+import lzma
 import sys
 from pathlib import Path
 
@@ -16,6 +20,37 @@ _FORMATS = {
     ".parquet": "parquet",
 }
 _COMPRESSIONS = {".gz", ".bz2", ".xz", ".zip", ".zst"}
+_OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+
+
+def check_encoding(ctx, param, value):
+    """A click callback: the name of an encoding Python knows, refused otherwise."""
+    try:
+        codecs.lookup(value)
+    except LookupError:
+        raise click.BadParameter(
+            f"unknown encoding {value!r}; use a name Python knows, e.g. utf-8, "
+            "latin-1, cp1252 or utf-16."
+        ) from None
+    return value
+
+
+def _decoding_error(path, encoding, error):
+    """The decoding error with its offset in the whole (decompressed) file.
+
+    pandas decodes a file in chunks, so its error's offset counts from the
+    start of a chunk; decoding the file again gives the offset a user can
+    look up.
+    """
+    opener = _OPENERS.get(Path(path).suffix.lower(), open)
+    try:
+        with opener(path, "rb") as stream:
+            stream.read().decode(encoding)
+    except UnicodeDecodeError as whole:
+        return whole
+    except OSError:
+        pass
+    return error
 
 
 def _table_format(path):
@@ -47,9 +82,11 @@ def read_table(path, encoding):
     except pd.errors.EmptyDataError:
         raise click.ClickException(f"{path} is empty.") from None
     except UnicodeDecodeError as exc:
+        exc = _decoding_error(path, encoding, exc)
         raise click.ClickException(
-            f"{path} is not valid {encoding} ({exc.reason} at byte {exc.start}). "
-            "Re-save it as UTF-8, or name its encoding with --encoding."
+            f"{path} is not valid {encoding} ({exc.reason} at byte {exc.start:,}"
+            f"{_line_of(exc)}). Re-save it as UTF-8, or name its encoding "
+            "with --encoding."
         ) from None
     except ValueError as exc:
         # pandas' ParserError, malformed JSON, pyarrow's ArrowInvalid.
@@ -58,6 +95,12 @@ def read_table(path, encoding):
     if frame.empty:
         raise click.ClickException(f"{path} has no rows.")
     return frame
+
+
+def _line_of(error):
+    """ ", line N" of a decoding error's bad byte, counting lines from 1."""
+    line = bytes(error.object[: error.start]).count(b"\n") + 1
+    return f", line {line:,}"
 
 
 def is_empty(value):
@@ -100,7 +143,8 @@ def read_texts(path, text_column, encoding):
         lines = sys.stdin.buffer.read().decode(encoding).splitlines()
     except UnicodeDecodeError as exc:
         raise click.ClickException(
-            f"stdin is not valid {encoding} ({exc.reason} at byte {exc.start}). "
+            f"stdin is not valid {encoding} ({exc.reason} at byte {exc.start:,}"
+            f"{_line_of(exc)}). "
             "Name its encoding with --encoding."
         ) from None
     if not lines:

@@ -11,18 +11,21 @@ import warnings
 
 import click
 
+from sklstm._cli_outputs import written
+
 
 def save_figure(result, path):
     from matplotlib.figure import Figure
 
     figure = result if isinstance(result, Figure) else result.figure
-    figure.savefig(path, bbox_inches="tight")
+    with written(path) as temporary:
+        figure.savefig(temporary, bbox_inches="tight")
     figure.clear()
 
 
 def write_json(data, path):
-    path.write_text(json.dumps(data, indent=2, default=_json_default) + "\n")
-    click.echo(f"Wrote {path}")
+    with written(path) as temporary:
+        temporary.write_text(json.dumps(data, indent=2, default=_json_default) + "\n")
 
 
 def _json_default(value):

@@ -62,11 +62,43 @@ def _one_column(columns, what):
     return columns[0]
 
 
+def _names(values):
+    """Python values (``tolist()``'s) for a message, never NumPy's np.str_('x')."""
+    shown = ", ".join(map(repr, values[:5]))
+    return shown + (" ..." if len(values) > 5 else "")
+
+
+def _matching_labels(truth, classes, path):
+    """``truth`` in the type of the model's ``classes``.
+
+    A CSV file gives numbers where the model may have learnt the same labels
+    as strings (or the other way round): each label is matched to the class
+    it spells. Labels that match no class at all are an error, rather than a
+    report where nothing is ever right.
+    """
+    import numpy as np
+
+    known, labels = classes.tolist(), truth.tolist()
+    if set(known) & set(labels):
+        return truth
+    spelled = {str(c): c for c in known}
+    if all(str(label) in spelled for label in labels):
+        return np.asarray([spelled[str(label)] for label in labels])
+    found = sorted(set(labels), key=str)
+    raise click.ClickException(
+        f"{path}: none of its labels is a class of the model. The model's "
+        f"classes are {_names(known)} ({type(known[0]).__name__}); the labels "
+        f"found are {_names(found)} ({type(found[0]).__name__}). Check "
+        "--label-column."
+    )
+
+
 class ClassificationTask:
     """One label per text; the model file is the pipeline itself."""
 
     name = "classification"
     estimator = "LSTMTextClassifier"
+    report_files = ("confusion_matrix.png", "classification_report.png")
 
     def __init__(self, columns, separator=None):
         if separator is not None:
@@ -86,6 +118,13 @@ class ClassificationTask:
         return np.asarray(column(frame, self.columns[0], path, "--label-column"))
 
     def fit(self, truth):
+        found = sorted(set(truth.tolist()), key=str)
+        if len(found) < 2:
+            raise click.ClickException(
+                "A classifier needs texts of at least two different labels; "
+                f"the training data has one: {_names(found)}. Check "
+                "--label-column, or use --task regression for numbers."
+            )
         return self
 
     def encode(self, truth):
@@ -94,9 +133,10 @@ class ClassificationTask:
     def strata(self, truth):
         return truth
 
-    def report(self, truth, pipeline, texts, folder):
-        proba = pipeline.predict_proba(texts)
+    def report(self, truth, pipeline, texts, folder, path="the data"):
         classes = pipeline.classes_
+        truth = _matching_labels(truth, classes, path)
+        proba = pipeline.predict_proba(texts)
         predicted = classes[proba.argmax(axis=1)]
         return _cli_reports.classification(truth, predicted, proba, classes, folder)
 
@@ -122,6 +162,7 @@ class MultiLabelTask:
 
     name = "multilabel"
     estimator = "LSTMTextClassifier"
+    report_files = ("classification_report.png",)
 
     def __init__(self, columns, separator=None, labels=None):
         self.columns = [_one_column(columns, "--task multilabel")]
@@ -177,7 +218,7 @@ class MultiLabelTask:
     def strata(self, truth):
         return None
 
-    def report(self, truth, pipeline, texts, folder):
+    def report(self, truth, pipeline, texts, folder, path=None):
         chosen = (pipeline.predict_proba(texts) >= _THRESHOLD).astype(int)
         return _cli_reports.multilabel(truth, chosen, self.labels, folder)
 
@@ -211,6 +252,7 @@ class RegressionTask:
 
     name = "regression"
     estimator = "LSTMTextRegressor"
+    report_files = ()
 
     def __init__(self, columns, separator=None, names=None):
         if separator is not None:
@@ -263,7 +305,7 @@ class RegressionTask:
     def _predict(self, pipeline, texts):
         return pipeline.predict(texts).reshape(len(texts), -1)
 
-    def report(self, truth, pipeline, texts, folder):
+    def report(self, truth, pipeline, texts, folder, path=None):
         predicted = self._predict(pipeline, texts)
         return _cli_reports.regression(truth, predicted, self.names)
 

@@ -146,8 +146,42 @@ def make_lookup(keys, ids):
     return lookup
 
 
+def pack_texts(texts):
+    """Strings as two arrays: their UTF-8 bytes end to end, and their lengths.
+
+    A model file stores an array as its raw bytes, but a list of strings as
+    one JSON node per string in a skops file (some 200 bytes a word), which
+    made the tokenizer most of a model file.
+    """
+    encoded = [text.encode("utf-8", "surrogatepass") for text in texts]
+    lengths = np.fromiter(map(len, encoded), np.int64, len(encoded))
+    return np.frombuffer(b"".join(encoded), np.uint8), lengths
+
+
+def unpack_texts(data, lengths):
+    """The strings that :func:`pack_texts` packed."""
+    blob = data.tobytes()
+    ends = np.cumsum(lengths).tolist()
+    starts = [0, *ends[:-1]]
+    return [
+        blob[start:end].decode("utf-8", "surrogatepass")
+        for start, end in zip(starts, ends, strict=True)
+    ]
+
+
+def pack_counts(mapping):
+    """A dict of str to int as arrays: packed keys (:func:`pack_texts`), values."""
+    values = np.fromiter(mapping.values(), np.int64, len(mapping))
+    return (*pack_texts(mapping), values)
+
+
+def unpack_counts(data, lengths, values):
+    """The dict that :func:`pack_counts` packed, in its order."""
+    return dict(zip(unpack_texts(data, lengths), values.tolist(), strict=True))
+
+
 def lookup_items(lookup):
-    """A lookup as plain data: str tokens, their ids, and whether keys are bytes.
+    """A lookup as plain data: packed str tokens, their ids, whether keys are bytes.
 
     :func:`lookup_from_items` rebuilds the lookup; the items hold no bytes and
     no None, which safe formats such as skops cannot store as dict keys.
@@ -157,11 +191,16 @@ def lookup_items(lookup):
     keys = list(lookup)
     as_bytes = bool(keys) and isinstance(keys[0], bytes)
     ids = np.fromiter(lookup.values(), ID_DTYPE, len(lookup))
-    return decode(keys), ids, as_bytes
+    return (*pack_texts(decode(keys)), ids, as_bytes)
 
 
-def lookup_from_items(tokens, ids, as_bytes):
-    """The lookup that :func:`lookup_items` took apart."""
+def lookup_from_items(*items):
+    """The lookup that :func:`lookup_items` took apart.
+
+    Model files written before the tokens were packed hold them as a list.
+    """
+    *tokens, ids, as_bytes = items
+    tokens = tokens[0] if len(tokens) == 1 else unpack_texts(*tokens)
     if as_bytes:
         tokens = [token.encode("utf-8", "surrogatepass") for token in tokens]
     return make_lookup(tokens, ids.tolist())

@@ -50,6 +50,7 @@ from sklstm._ngram_stage import (
     ngram_model,
     set_mixture,
 )
+from sklstm._progress import EpochProgress, reporting, say
 from sklstm._routing import resolve_optimizer
 from sklstm.optimizers import LazyAdam
 
@@ -102,8 +103,17 @@ class TrainingLoopMixin:
         rng = np.random.default_rng([self._seed, len(self.history_.get("loss", []))])
         train, validation = self._split(X, targets, weights, validate, rng)
         self.interrupted_ = False
+        with reporting(self.verbose):
+            self._run_stages(train, validation, stages, epochs, rng)
+
+    def _run_stages(self, train, validation, stages, epochs, rng):
+        self._announce(
+            f"{type(self).__name__}: {len(train[0])} texts to train on"
+            + (f", {len(validation[0])} to stop early on" if validation else "")
+        )
         with expected_retracing():
             if "idf" in stages:
+                self._announce("Counting the n-grams' document frequencies.")
                 ngram_branch(self.model_).adapt(train[0])
             if "ngram" in stages and self._fit_ngram_stage(
                 train, validation, epochs, rng
@@ -133,7 +143,7 @@ class TrainingLoopMixin:
         bag = ngram_branch(self.model_)
         if self._task.ngram_solver is not None:
             # A closed-form solution has no epochs to run callbacks around.
-            self._announce("the n-gram branch alone (solved in closed form)")
+            self._announce("Training the n-gram branch alone (solved in closed form).")
             self.ngram_history_ = self._task.ngram_solver(
                 bag, train, validation, self._task.score_loss
             )
@@ -150,7 +160,7 @@ class TrainingLoopMixin:
                 if name in ("run_eagerly", "jit_compile")
             },
         )
-        self._announce("the n-gram branch alone (the linear model)")
+        self._announce("Training the n-gram branch alone (the linear model).")
         self.ngram_history_ = {}
         bag.trainable = True
         try:
@@ -175,8 +185,8 @@ class TrainingLoopMixin:
 
     def _fit_network_stage(self, train, validation, epochs, rng):
         self._announce(
-            "the network"
-            + (" beside the frozen n-gram branch" if self.ngram_history_ else "")
+            "Training the network"
+            + (" beside the frozen n-gram branch." if self.ngram_history_ else ".")
         )
         result = self._fit_loop(
             self.model_, train, validation, epochs, rng, self.history_
@@ -189,13 +199,14 @@ class TrainingLoopMixin:
         if validation is None:
             set_mixture(self.model_, network=1.0, ngram=1.0)
         else:
+            self._announce("Weighing the two branches on the validation texts.")
             fit_mixture(
                 self.model_, validation, PREDICT_BATCH_SIZE, self._task.score_loss
             )
 
-    def _announce(self, stage):
+    def _announce(self, text):
         if self.verbose:
-            print(f"Training {stage}.")
+            say(text)
 
     # -------------------------------------------------------------- the loop
 
@@ -242,10 +253,14 @@ class TrainingLoopMixin:
         callbacks = self._routed_callbacks()
         if early_stopping is not None:
             callbacks.append(early_stopping)
+        if self.verbose:
+            # The loop trains the whole model, or the n-gram branch's own.
+            stage = "network" if model is self.model_ else "n-gram branch"
+            callbacks.append(EpochProgress(stage, epochs, n_steps))
         return keras.callbacks.CallbackList(
             callbacks,
             add_history=False,
-            add_progbar=bool(self.verbose),
+            add_progbar=False,
             model=model,
             verbose=int(self.verbose),
             epochs=epochs,

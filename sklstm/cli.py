@@ -3,30 +3,57 @@
 The verbs are thin: they read a table, call the public API and print. Models
 are skops files (see :mod:`sklstm._persistence`), so a model file received from
 elsewhere can be opened without running code from it. Any estimator parameter
-is an option (``--lstm-units 64``); bad input ends with one line on stderr and
-exit status 1. Reading tables lives in ``sklstm._cli_io``, the reports in
-``sklstm._cli_reports``, and what differs between one label per text, several
-and numbers (reading targets, reports, prediction columns, the model file) in
+is an option (``--lstm-units 64``). Reading tables lives in ``sklstm._cli_io``,
+the parameters known without Keras in ``sklstm._cli_params``, where files are
+written in ``sklstm._cli_outputs``, the reports in ``sklstm._cli_reports``, and
+what differs between one label per text, several and numbers in
 ``sklstm._cli_tasks``.
+
+Keras (and its backend) takes seconds to import, so it is imported only once a
+verb has checked everything it can without it: ``--help``, the files, the
+columns, the options and every output path answer at once.
+
+Exit statuses: 0 done; 1 the data or the model is wrong (one line on stderr
+says what); 2 the command line is wrong (an unknown option, a missing file, an
+output path that cannot be written or exists without ``--force``); 130
+interrupted (Ctrl+C): nothing was replaced, and an interrupted training saves
+the model so far beside the requested file, marked as interrupted.
 """
 
 import os
 
 # Before anything imports TensorFlow: its C++ start-up lines would otherwise
-# fill the terminal. Plots are written to files, never shown.
+# fill the terminal. Plots are written to files, never shown. This process is
+# the command's own, so setting them here changes no one else's logging.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 import ast  # noqa: E402
 import json  # noqa: E402
 import sys  # noqa: E402
-from contextlib import contextmanager  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+import warnings  # noqa: E402
+from contextlib import contextmanager, nullcontext  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import click  # noqa: E402
 
 from sklstm import __version__  # noqa: E402
-from sklstm._cli_io import read_table, read_texts, table_texts  # noqa: E402
+from sklstm._cli_io import (  # noqa: E402
+    check_encoding,
+    column,
+    read_table,
+    read_texts,
+    table_texts,
+)
+from sklstm._cli_outputs import check_output, check_outputs, written  # noqa: E402
+from sklstm._cli_params import (  # noqa: E402
+    TOKENIZER,
+    parameter_rows,
+    pipeline_parameter,
+    step_name,
+)
 from sklstm._cli_reports import save_figure, write_json  # noqa: E402
 from sklstm._cli_tasks import (  # noqa: E402
     TASKS,
@@ -35,6 +62,10 @@ from sklstm._cli_tasks import (  # noqa: E402
     load_model,
     model_file,
 )
+
+INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl+C
+# Significant digits of the probabilities and numbers predict writes.
+_DIGITS = 6
 
 # ------------------------------------------------------------------ parameters
 
@@ -56,47 +87,39 @@ def _extra_options(args):
     while args:
         option = args.pop(0)
         if not option.startswith("--") or len(option) == 2:
-            raise click.ClickException(f"unexpected argument {option!r}.")
+            raise click.UsageError(f"unexpected argument {option!r}.")
         name, has_value, value = option[2:].partition("=")
         if not has_value:
             if not args or args[0].startswith("--"):
-                raise click.ClickException(f"option {option} needs a value.")
+                raise click.UsageError(f"option {option} needs a value.")
             value = args.pop(0)
         params[name.replace("-", "_")] = _parse_value(value)
     return params
 
 
-def _pipeline_name(pipeline, name):
-    """The pipeline parameter that ``name`` means: a step's parameter, prefixed."""
-    known = pipeline.get_params()
-    # The estimator's step first: it wins where both steps have the name.
-    steps = [step for step, _ in reversed(pipeline.steps)]
-    if name.split("__")[0] in steps:
-        return name
-    owners = [step for step in steps if f"{step}__{name}" in known]
-    if not owners and "__" in name:
-        # Routed estimator parameters (optimizer__beta_1) are open-ended.
-        owners = [steps[0]]
-    if not owners:
-        raise click.ClickException(
-            f"unknown parameter --{name.replace('_', '-')}. Parameters are "
-            f"those of {type(pipeline[-1]).__name__} and "
-            "KerasTokenizerTransformer, e.g. --lstm-units 64 or --maxlen 200."
-        )
-    return f"{owners[0]}__{name}"
+def _pipeline_params(params_file, extra_args, estimator):
+    """Pipeline parameters from --params (a JSON object) and the extra options.
 
-
-def _load_params(params_file, extra_args):
-    """Parameters from --params (a JSON object) updated by the extra options."""
+    The names are checked against the classes' signatures, without Keras.
+    """
     params = {}
     if params_file is not None:
-        params = json.loads(Path(params_file).read_text())
+        try:
+            params = json.loads(Path(params_file).read_text())
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise click.BadParameter(
+                f"{params_file} is not JSON: {exc}", param_hint="--params"
+            ) from None
         if not isinstance(params, dict):
-            raise click.ClickException(
-                f"{params_file} must hold a JSON object of parameter names and values."
+            raise click.BadParameter(
+                f"{params_file} must hold a JSON object of parameter names and values.",
+                param_hint="--params",
             )
     params.update(_extra_options(extra_args))
-    return params
+    try:
+        return {pipeline_parameter(k, estimator): v for k, v in params.items()}
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 def _load_vectors(path):
@@ -111,20 +134,28 @@ def _load_vectors(path):
 
 
 def _make_pipeline(params, random_state, vectors_path, estimator):
-    """The tokenizer and ``estimator`` (a class name in sklstm), parameters set."""
+    """The tokenizer and ``estimator`` (a class name in sklstm), parameters set.
+
+    ``params`` are pipeline parameters (``lstmtextclassifier__epochs``).
+    """
     from sklearn.pipeline import make_pipeline
 
     import sklstm
 
     pipeline = make_pipeline(
-        sklstm.KerasTokenizerTransformer(),
-        # The Keras progress bar shows each epoch, unless --verbose 0.
+        getattr(sklstm, TOKENIZER)(),
+        # Progress lines for every stage of training, unless --verbose 0.
         getattr(sklstm, estimator)(random_state=random_state, verbose=1),
     )
     if vectors_path is not None:
         vectors = _load_vectors(vectors_path)
-        params = {"vocabulary": vectors, "embeddings": vectors, **params}
-    pipeline.set_params(**{_pipeline_name(pipeline, k): v for k, v in params.items()})
+        step = step_name(estimator)
+        params = {
+            f"{step}__vocabulary": vectors,
+            f"{step}__embeddings": vectors,
+            **params,
+        }
+    pipeline.set_params(**params)
     return pipeline
 
 
@@ -137,24 +168,31 @@ def _one_line_errors():
         raise click.ClickException(" ".join(str(exc).split())) from None
 
 
-# ------------------------------------------------------------------------ verbs
+def _check_columns_differ(text_column, label_columns):
+    if text_column in label_columns:
+        raise click.UsageError(
+            f"--text-column and --label-column both name {text_column!r}: the "
+            "model would read its own labels. Name the column of the texts and "
+            "that of the labels."
+        )
 
-_EXTRA = {"ignore_unknown_options": True, "allow_extra_args": True}
 
-
-_TEXT_COLUMN = click.option("--text-column", default="text", show_default=True)
-_ENCODING = click.option("--encoding", default="utf-8", show_default=True)
+# ------------------------------------------------------------------- runtime
 
 
 @contextmanager
 def _stderr_silenced():
-    """Send what is written to file descriptor 2 to the null device meanwhile."""
+    """Send what is written to file descriptor 2 to the null device meanwhile.
+
+    Yields a stream to the real stderr, for the command's own lines.
+    """
     sys.stderr.flush()
     saved = os.dup(2)
     with open(os.devnull, "wb") as null:
         os.dup2(null.fileno(), 2)
     try:
-        yield
+        with os.fdopen(os.dup(saved), "w") as real_stderr:
+            yield real_stderr
     finally:
         os.dup2(saved, 2)
         os.close(saved)
@@ -165,24 +203,162 @@ def _import_keras_quietly():
 
     TF_CPP_MIN_LOG_LEVEL silences TensorFlow's later log lines, but not those
     that absl prints while TensorFlow loads, before its logging is set up.
+    Called by the verbs once their checks have passed, never before.
     """
     if "keras" in sys.modules:
         return
-    with _stderr_silenced():
+    # On stderr: predict may be writing its table to stdout.
+    click.echo("Starting Keras ...", err=True)
+    with (
+        _stderr_silenced() as real_stderr,
+        _heartbeat("Still starting Keras", file=real_stderr),
+    ):
         import keras  # noqa: F401
 
 
-@click.group()
+@contextmanager
+def _heartbeat(text, interval=3.0, file=None):
+    """A line every ``interval`` seconds meanwhile: a silent wait looks like a hang.
+
+    Shorter than the fit's watchdog (see :mod:`sklstm._progress`), so that
+    the silence where one hands over to the other stays under 10 s.
+    """
+    stop = threading.Event()
+    start = time.monotonic()
+
+    def beat():
+        while not stop.wait(interval):
+            click.echo(f"{text} ({time.monotonic() - start:.0f} s) ...", file=file)
+
+    thread = threading.Thread(target=beat, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+_SKLSTM = str(Path(__file__).parent)
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None):
+    """A warning as one line, if it is about the user's model or data.
+
+    sklstm's and scikit-learn's warnings say something about the model or the
+    data. Those of Keras, TensorFlow and other libraries' internals (deprecations
+    inside them) are nothing a user of the command can act on.
+    """
+    if filename.startswith(_SKLSTM) or "sklearn" in filename:
+        click.echo(f"Warning: {' '.join(str(message).split())}", err=True)
+
+
+@contextmanager
+def _one_line_warnings():
+    """The command's warnings as one line each, for as long as it runs."""
+    with warnings.catch_warnings():
+        warnings.showwarning = _show_warning
+        yield
+
+
+class _Commands(click.Group):
+    """The verbs: warnings as one line, Ctrl+C as exit status 130."""
+
+    def invoke(self, ctx):
+        with _one_line_warnings():
+            try:
+                return super().invoke(ctx)
+            except KeyboardInterrupt:
+                click.echo("Interrupted (Ctrl+C): no file was replaced.", err=True)
+                ctx.exit(INTERRUPTED)
+
+
+class _ParameterHelp(click.Command):
+    """A verb whose ``--help`` ends with the estimator parameters it takes.
+
+    ``estimators`` are the classes whose parameters are listed, the tokenizer's
+    after them; they are read from the source, so ``--help`` needs no Keras.
+    """
+
+    def __init__(self, *args, estimators=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.estimators = estimators
+
+    def format_epilog(self, ctx, formatter):
+        for estimator in (*self.estimators, TOKENIZER):
+            title = f"Parameters of {estimator} (option and default)"
+            with formatter.section(title):
+                formatter.write_dl(parameter_rows(estimator))
+        super().format_epilog(ctx, formatter)
+
+
+# ------------------------------------------------------------------------ verbs
+
+_EXTRA = {"ignore_unknown_options": True, "allow_extra_args": True}
+
+
+_TEXT_COLUMN = click.option("--text-column", default="text", show_default=True)
+_ENCODING = click.option(
+    "--encoding", default="utf-8", show_default=True, callback=check_encoding
+)
+_FORCE = click.option(
+    "--force", is_flag=True, help="Replace files that exist; else the command stops."
+)
+
+
+@click.group(cls=_Commands)
 @click.version_option(__version__, prog_name="sklstm")
 def main():
     """Train, evaluate and apply sklstm's LSTM text models.
 
     One label per text, several labels per text, or numbers (regression).
+
+    Exit status: 0 done, 1 bad data or model, 2 bad command line (unknown
+    option, missing file, output that exists without --force), 130
+    interrupted by Ctrl+C.
     """
-    _import_keras_quietly()
 
 
-@main.command(context_settings=_EXTRA)
+def _save_model(model, path, keep_optimizer=False):
+    """Write ``model`` as a skops file; its parts are compressed, as zip allows."""
+    import zipfile
+
+    import skops.io
+
+    from sklstm._persistence import optimizer_state_kept
+
+    kept = optimizer_state_kept() if keep_optimizer else nullcontext()
+    with written(path) as temporary, kept, _heartbeat(f"Still writing {path}"):
+        skops.io.dump(model, temporary, compression=zipfile.ZIP_DEFLATED)
+
+
+def _save_interrupted(output, target, pipeline, keep_optimizer):
+    """Save an interrupted training's model beside ``output``, never onto it."""
+    saved = output.with_name(f"{output.stem}.interrupted{output.suffix}")
+    _save_model(model_file(target, pipeline), saved, keep_optimizer)
+    click.echo(
+        f"Training was interrupted (Ctrl+C). The model so far is in {saved}, "
+        f"marked interrupted (its interrupted_ is True); {output} was not "
+        "touched. Train again to train to the end.",
+        err=True,
+    )
+
+
+def _train_outputs(output, target, reported):
+    """Every file ``sklstm train`` writes: the model, then its folder's reports."""
+    folder = output.parent
+    reports = target.report_files if reported else ()
+    return [
+        output,
+        *(folder / name for name in ("history.png", "metrics.json", *reports)),
+    ]
+
+
+@main.command(
+    cls=_ParameterHelp,
+    estimators=("LSTMTextClassifier",),
+    context_settings=_EXTRA,
+)
 @click.argument("data", type=click.Path(exists=True, dir_okay=False))
 @_TEXT_COLUMN
 @click.option(
@@ -210,7 +386,15 @@ def main():
     "text (an empty cell is a text without labels).",
 )
 @_ENCODING
-@click.option("-o", "--output", default="model.skops", show_default=True)
+@click.option(
+    "-o",
+    "--output",
+    default="model.skops",
+    show_default=True,
+    type=click.Path(),
+    help="The model file; metrics.json and the figures go to its folder.",
+)
+@_FORCE
 @click.option("--test", "test_data", type=click.Path(exists=True, dir_okay=False))
 @click.option(
     "--test-size",
@@ -221,60 +405,91 @@ def main():
 @click.option("--params", "params_file", type=click.Path(exists=True))
 @click.option("--random-state", type=int)
 @click.option("--vectors", type=click.Path(exists=True))
+@click.option(
+    "--keep-optimizer",
+    is_flag=True,
+    help="Keep the optimizer's state (Adam's moments) in the model file, a "
+    "larger file, for training it on with warm_start or partial_fit.",
+)
 @click.pass_context
 def train(
     ctx, data, text_column, label_columns, task, label_separator, encoding,
-    output, test_data, test_size, params_file, random_state, vectors,
+    output, force, test_data, test_size, params_file, random_state, vectors,
+    keep_optimizer,
 ):  # fmt: skip
     """Fit a tokenizer + LSTM pipeline on DATA and write it as a skops file.
 
     One label per text, several (--label-separator) or numbers (--task
-    regression). Any estimator parameter is an option: --lstm-units 64,
-    --epochs 5, --maxlen 200. Held-out data (--test, or --test-size of DATA)
-    gets a report; metrics.json and the figures go next to the model.
+    regression; LSTMTextRegressor takes the parameters below except
+    class_weight). Any parameter is an option: --lstm-units 64, --epochs 5,
+    --maxlen 200, --verbose 0 for no progress lines. Held-out data (--test, or
+    --test-size of DATA) gets a report; metrics.json and the figures go next
+    to the model. best_epoch in metrics.json counts from 1.
     """
-    import skops.io
-    from sklearn.model_selection import train_test_split
-
-    from sklstm import plot_history
-
-    frame = read_table(data, encoding)
+    output = Path(output)
+    _check_columns_differ(text_column, label_columns)
+    check_output(output, force)
+    click.echo(f"Reading {data} ...")
+    with _heartbeat(f"Still reading {data}"):
+        frame = read_table(data, encoding)
     texts = table_texts(frame, text_column, data)
     target = choose_task(task, label_columns, label_separator, frame, data)
     truth = target.read(frame, data)
-    with _one_line_errors():
-        pipeline = _make_pipeline(
-            _load_params(params_file, ctx.args), random_state, vectors,
-            target.estimator,
-        )  # fmt: skip
-        held_out = None
-        if test_data is not None:
-            test_frame = read_table(test_data, encoding)
-            held_out = (
-                table_texts(test_frame, text_column, test_data),
-                target.read(test_frame, test_data),
-            )
-        elif test_size > 0:
+    params = _pipeline_params(params_file, ctx.args, target.estimator)
+    check_outputs(_train_outputs(output, target, test_data or test_size), force)
+    held_out = None
+    if test_data is not None:
+        test_frame = read_table(test_data, encoding)
+        held_out = (
+            table_texts(test_frame, text_column, test_data),
+            target.read(test_frame, test_data),
+        )
+    elif test_size > 0:
+        from sklearn.model_selection import train_test_split
+
+        with _one_line_errors():
             texts, test_texts, truth, test_truth = train_test_split(
                 texts, truth, test_size=test_size, random_state=random_state,
                 stratify=target.strata(truth),
             )  # fmt: skip
-            held_out = test_texts, test_truth
-        target.fit(truth)
-        click.echo(f"Training on {len(texts)} texts from {data} ({target.name})")
-        pipeline.fit(texts, target.encode(truth))
-    output = Path(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    skops.io.dump(model_file(target, pipeline), output)
-    click.echo(f"Wrote {output}")
-    folder = output.parent
+        held_out = test_texts, test_truth
+    target.fit(truth)
+    click.echo(f"Training on {len(texts)} texts from {data} ({target.name})")
+    _import_keras_quietly()
+    with _one_line_errors():
+        pipeline = _make_pipeline(params, random_state, vectors, target.estimator)
+        click.echo("Tokenizing the texts ...")
+        # The steps one by one, as Pipeline.fit runs them, to say so between.
+        with _heartbeat("Still tokenizing"):
+            ids = pipeline[:-1].fit_transform(texts)
+        pipeline[-1].fit(ids, target.encode(truth))
+    if pipeline[-1].interrupted_:
+        _save_interrupted(output, target, pipeline, keep_optimizer)
+        ctx.exit(INTERRUPTED)
+    _save_model(model_file(target, pipeline), output, keep_optimizer)
+    _write_reports(output.parent, target, pipeline, held_out)
+
+
+def _write_reports(folder, target, pipeline, held_out):
+    """The history figure, and metrics.json with the held-out report."""
+    from sklstm import plot_history
+
     estimator = pipeline[-1]
     save_figure(plot_history(estimator), folder / "history.png")
-    scores = {"history": estimator.history_, "best_epoch": estimator.best_epoch_}
+    best = estimator.best_epoch_
+    scores = {
+        "history": estimator.history_,
+        "ngram_history": estimator.ngram_history_,
+        # Counting from 1, as the progress lines and the history figure do.
+        "best_epoch": None if best is None else best + 1,
+    }
     if held_out is not None:
         test_texts, test_truth = held_out
-        with _one_line_errors():
-            scores["test"] = target.report(test_truth, pipeline, test_texts, folder)
+        click.echo(f"Evaluating on {len(test_texts)} held-out texts ...")
+        with _one_line_errors(), _heartbeat("Still evaluating"):
+            scores["test"] = target.report(
+                test_truth, pipeline, test_texts, folder, "--test data"
+            )
     write_json(scores, folder / "metrics.json")
 
 
@@ -295,10 +510,19 @@ def train(
     help="Text between the labels of a cell. Default: the model's.",
 )
 @_ENCODING
-@click.option("--output-dir", default=".", show_default=True, type=click.Path())
+@click.option(
+    "--output-dir",
+    default="evaluation",
+    show_default=True,
+    type=click.Path(),
+    help="Folder of metrics.json and the figures; never the files of "
+    "'sklstm train' unless --force.",
+)
+@_FORCE
 def evaluate(
-    model, data, text_column, label_columns, label_separator, encoding, output_dir
-):
+    model, data, text_column, label_columns, label_separator, encoding, output_dir,
+    force,
+):  # fmt: skip
     """Report how MODEL does on the labelled texts of DATA.
 
     Prints the report of the model's task and writes metrics.json to
@@ -306,16 +530,20 @@ def evaluate(
     figures), per label (with the per-label figure), or per regression
     target (R², RMSE, MAE, Pearson's r).
     """
+    _check_columns_differ(text_column, label_columns)
+    folder = Path(output_dir)
+    check_output(folder / "metrics.json", force, "--output-dir")
+    _import_keras_quietly()
     with _one_line_errors():
         pipeline, target = load_model(model)
     target = target.override(label_columns, label_separator)
+    _check_columns_differ(text_column, target.columns)
+    check_outputs([folder / f for f in target.report_files], force, "--output-dir")
     frame = read_table(data, encoding)
     texts = table_texts(frame, text_column, data)
     truth = target.read(frame, data)
-    folder = Path(output_dir)
-    folder.mkdir(parents=True, exist_ok=True)
     with _one_line_errors():
-        scores = target.report(truth, pipeline, texts, folder)
+        scores = target.report(truth, pipeline, texts, folder, data)
     write_json(scores, folder / "metrics.json")
 
 
@@ -324,6 +552,12 @@ def evaluate(
 @click.argument("data", type=click.Path(allow_dash=True, dir_okay=False))
 @_TEXT_COLUMN
 @click.option(
+    "--id-column",
+    "id_columns",
+    multiple=True,
+    help="A column of DATA to copy into the predictions, first; repeat for several.",
+)
+@click.option(
     "--label-separator",
     metavar="SEP",
     help="Joins the predicted labels of a multi-label model. Default: the "
@@ -331,24 +565,46 @@ def evaluate(
 )
 @_ENCODING
 @click.option("-o", "--output", default="-", show_default=True, type=click.Path())
-def predict(model, data, text_column, label_separator, encoding, output):
+@_FORCE
+def predict(
+    model, data, text_column, id_columns, label_separator, encoding, output, force
+):
     """Apply MODEL to the texts of DATA ('-': one text per line of stdin).
 
-    Writes a CSV to --output or stdout: the predicted label and one
-    probability column per class (proba_<class>); for several labels per
-    text, the predicted labels joined by the separator and proba_<label>
-    columns; for regression, prediction (one target) or pred_<target>.
+    Writes a CSV to --output or stdout: the --id-column columns, the predicted
+    label and one probability column per class (proba_<class>); for several
+    labels per text, the predicted labels joined by the separator and
+    proba_<label> columns; for regression, prediction (one target) or
+    pred_<target>. Numbers have 6 significant digits.
     """
     if data != "-" and not Path(data).is_file():
-        raise click.ClickException(f"{data} does not exist.")
+        raise click.BadParameter(f"{data} does not exist.", param_hint="DATA")
+    if data == "-" and id_columns:
+        raise click.UsageError("--id-column needs a table; stdin holds texts only.")
+    if output != "-":
+        check_output(output, force)
+    if data == "-":
+        texts, ids = read_texts(data, text_column, encoding), {}
+    else:
+        frame = read_table(data, encoding)
+        texts = table_texts(frame, text_column, data)
+        ids = {
+            c: column(frame, c, data, "--id-column", empty_ok=True) for c in id_columns
+        }
+    _import_keras_quietly()
     with _one_line_errors():
         pipeline, target = load_model(model)
     target = target.override((), label_separator)
-    texts = read_texts(data, text_column, encoding)
     with _one_line_errors():
         table = target.predictions(pipeline, texts)
-    # repr-precision floats: the file holds exactly the model's numbers.
-    table.to_csv(sys.stdout if output == "-" else output, index=False)
+    for position, (name, values) in enumerate(ids.items()):
+        table.insert(position, name, values, allow_duplicates=True)
+    csv = {"index": False, "float_format": f"%.{_DIGITS}g"}
+    if output == "-":
+        table.to_csv(sys.stdout, **csv)
+        return
+    with written(output) as temporary:
+        table.to_csv(temporary, **csv)
 
 
 @contextmanager
@@ -370,59 +626,118 @@ def _search_backend(scheduler):
         yield
 
 
-@main.command(context_settings=_EXTRA)
+def _read_grid(grid_file, estimator):
+    """The grid of --grid, names as pipeline parameters, its shape checked."""
+    try:
+        grid = json.loads(Path(grid_file).read_text())
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise click.BadParameter(
+            f"{grid_file} is not JSON: {exc}", param_hint="--grid"
+        ) from None
+    grids = [grid] if isinstance(grid, dict) else grid
+    shape = (
+        isinstance(grids, list)
+        and grids
+        and all(isinstance(g, dict) and g for g in grids)
+        and all(isinstance(v, list) and v for g in grids for v in g.values())
+    )
+    if not shape:
+        raise click.BadParameter(
+            f"{grid_file} must hold a JSON object of parameter names and "
+            'non-empty lists of values, e.g. {"lstm_units": [32, 64]}, or a '
+            "list of such objects.",
+            param_hint="--grid",
+        )
+    try:
+        return [
+            {pipeline_parameter(k, estimator): v for k, v in g.items()} for g in grids
+        ]
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--grid") from None
+
+
+def _check_candidates(pipeline, grids):
+    """Validate every candidate's parameters now, rather than in the failed fits."""
+    from sklearn.base import clone
+    from sklearn.model_selection import ParameterGrid
+
+    for candidate in ParameterGrid(grids):
+        trial = clone(pipeline).set_params(**candidate)
+        try:
+            for _, step in trial.steps:
+                step._validate_params()
+        except (ValueError, TypeError) as exc:
+            shown = ", ".join(
+                f"{k.split('__', 1)[1]}={v!r}" for k, v in candidate.items()
+            )
+            raise click.BadParameter(
+                f"the candidate {shown} is invalid: {' '.join(str(exc).split())}",
+                param_hint="--grid",
+            ) from None
+
+
+@main.command(
+    cls=_ParameterHelp,
+    estimators=("LSTMTextClassifier",),
+    context_settings=_EXTRA,
+)
 @click.argument("data", type=click.Path(exists=True, dir_okay=False))
 @_TEXT_COLUMN
 @click.option("--label-column", default="label", show_default=True)
 @_ENCODING
 @click.option("--grid", "grid_file", required=True, type=click.Path(exists=True))
-@click.option("--cv", default=5, show_default=True, type=int)
+@click.option("--cv", default=5, show_default=True, type=click.IntRange(2))
 @click.option("--n-jobs", type=int)
 @click.option("--scheduler", help="Address of a dask.distributed scheduler.")
 @click.option("--scoring", default=None)
 @click.option("-o", "--output", default="search.skops", show_default=True)
+@_FORCE
 @click.option("--params", "params_file", type=click.Path(exists=True))
 @click.option("--random-state", type=int)
 @click.pass_context
 def search(
     ctx, data, text_column, label_column, encoding, grid_file, cv, n_jobs,
-    scheduler, scoring, output, params_file, random_state,
+    scheduler, scoring, output, force, params_file, random_state,
 ):  # fmt: skip
     """Grid-search parameters on DATA with cross-validation.
 
     --grid is a JSON object (or list of objects) of parameter names and value
-    lists, e.g. {"lstm_units": [32, 64]}. The best pipeline, refit on all of
-    DATA, is written to --output and the table of results to cv_results.csv
-    beside it.
+    lists, e.g. {"lstm_units": [32, 64]}; every candidate is checked before
+    the first fit. The best pipeline, refit on all of DATA, is written to
+    --output and the table of results to cv_results.csv beside it.
     """
-    import pandas as pd
-    import skops.io
-    from sklearn.model_selection import GridSearchCV
-
+    estimator = "LSTMTextClassifier"
+    output = Path(output)
+    _check_columns_differ(text_column, [label_column])
+    check_outputs([output, output.parent / "cv_results.csv"], force)
+    params = _pipeline_params(params_file, ctx.args, estimator)
+    grids = _read_grid(grid_file, estimator)
     frame = read_table(data, encoding)
     texts = table_texts(frame, text_column, data)
     labels = ClassificationTask([label_column]).read(frame, data)
+    _import_keras_quietly()
+    from sklearn.model_selection import GridSearchCV
+
     with _one_line_errors():
-        pipeline = _make_pipeline(
-            _load_params(params_file, ctx.args), random_state, None,
-            "LSTMTextClassifier",
-        )  # fmt: skip
-        pipeline.set_params(lstmtextclassifier__verbose=0)
-        grid = json.loads(Path(grid_file).read_text())
-        grids = [grid] if isinstance(grid, dict) else grid
-        grids = [{_pipeline_name(pipeline, k): v for k, v in g.items()} for g in grids]
+        pipeline = _make_pipeline(params, random_state, None, estimator)
+        pipeline.set_params(**{f"{step_name(estimator)}__verbose": 0})
+        _check_candidates(pipeline, grids)
         searcher = GridSearchCV(
             pipeline, grids, cv=cv, n_jobs=n_jobs, scoring=scoring, verbose=1
         )
         with _search_backend(scheduler):
             searcher.fit(texts, labels)
-    output = Path(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    skops.io.dump(searcher.best_estimator_, output)
+    _write_search(output, searcher)
+
+
+def _write_search(output, searcher):
+    import pandas as pd
+
+    _save_model(searcher.best_estimator_, output)
     results = pd.DataFrame(searcher.cv_results_).drop(columns="params")
-    results.to_csv(output.parent / "cv_results.csv", index=False)
+    with written(output.parent / "cv_results.csv") as temporary:
+        results.to_csv(temporary, index=False)
     click.echo(f"Best score {searcher.best_score_:.4f} with {searcher.best_params_}")
-    click.echo(f"Wrote {output} and {output.parent / 'cv_results.csv'}")
 
 
 from sklstm._cli_serving import export, serve  # noqa: E402

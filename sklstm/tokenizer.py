@@ -27,6 +27,9 @@ from sklstm.vectors import (
     vocabulary_ids,
 )
 
+# Fitted dicts of str to int that a model file holds as arrays.
+_PACKED_COUNTS = ("vocabulary_", "word_counts_")
+
 
 def _frequency_order(counts):
     """Token indices by descending count; ties keep first-seen order.
@@ -468,12 +471,17 @@ class KerasTokenizerTransformer(TransformerMixin, BaseEstimator):
     def __getstate__(self):
         # skops (safe persistence) stores dicts with str keys only, and the
         # lookup's keys are bytes on the fast path, plus the None end mark.
-        # It travels as str tokens and their ids and is rebuilt on load.
+        # It travels as str tokens and their ids and is rebuilt on load. The
+        # word dicts travel as arrays (see _tokenize.pack_texts), which keeps
+        # model files small; index_word_ is vocabulary_ inverted.
         state = super().__getstate__()
         if "_lookup_" not in state:
             return state
         state = dict(state)
         state["_lookup_items"] = _tokenize.lookup_items(state.pop("_lookup_"))
+        del state["index_word_"]
+        for name in _PACKED_COUNTS:
+            state[name] = _tokenize.pack_counts(state[name])
         return state
 
     def __setstate__(self, state):
@@ -481,6 +489,12 @@ class KerasTokenizerTransformer(TransformerMixin, BaseEstimator):
             state = dict(state)
             items = state.pop("_lookup_items")
             state["_lookup_"] = _tokenize.lookup_from_items(*items)
+            for name in _PACKED_COUNTS:
+                if isinstance(state[name], tuple):
+                    state[name] = _tokenize.unpack_counts(*state[name])
+            if "index_word_" not in state:
+                vocabulary = state["vocabulary_"]
+                state["index_word_"] = {i: token for token, i in vocabulary.items()}
         super().__setstate__(state)
 
     def __sklearn_tags__(self):

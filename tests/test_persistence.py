@@ -2,9 +2,11 @@
 
 import io
 import json
+import pickle
 import subprocess
 import sys
 import zipfile
+import zlib
 from fractions import Fraction
 
 import keras
@@ -14,12 +16,13 @@ import skops.io
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 
-from sklstm import KerasTokenizerTransformer, LSTMTextClassifier
+from sklstm import KerasTokenizerTransformer, LSTMTextClassifier, _persistence
 from sklstm._persistence import (
     SKLSTM_TYPES,
     keras_model_from_bytes,
     keras_model_to_bytes,
     load_model_file,
+    optimizer_state_kept,
 )
 
 TINY = dict(embedding_dim=8, lstm_units=4, epochs=1, ngram_buckets=64, random_state=0)
@@ -168,7 +171,7 @@ def test_unknown_keras_class_is_refused():
     data = keras_model_to_bytes(
         keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
     )
-    archive = zipfile.ZipFile(io.BytesIO(data))
+    archive = zipfile.ZipFile(io.BytesIO(zlib.decompress(data)))
     config = json.loads(archive.read("config.json"))
     config["config"]["layers"][-1].update(module="os", class_name="system")
     crafted = io.BytesIO()
@@ -178,5 +181,41 @@ def test_unknown_keras_class_is_refused():
             if item.filename == "config.json":
                 content = json.dumps(config).encode()
             out.writestr(item, content)
-    with pytest.raises(ValueError, match="refused.*system"):
-        keras_model_from_bytes(crafted.getvalue())
+    # Compressed as sklstm writes it, or a bare archive as older files hold.
+    for data in (zlib.compress(crafted.getvalue()), crafted.getvalue()):
+        with pytest.raises(ValueError, match="refused.*system"):
+            keras_model_from_bytes(data)
+
+
+# ------------------------------------------------------------ compact files
+
+
+def test_a_saved_model_holds_what_prediction_needs_and_predicts_the_same():
+    texts, labels = TEXTS, LABELS
+    pipe = make_pipeline(
+        KerasTokenizerTransformer(), LSTMTextClassifier(**{**TINY, "epochs": 2})
+    ).fit(texts, labels)
+    lean = pickle.dumps(pipe)
+    with optimizer_state_kept():
+        full = pickle.dumps(pipe)
+    assert len(lean) < len(full)
+    for data in (lean, full):
+        back = pickle.loads(data)
+        np.testing.assert_array_equal(
+            back.predict_proba(texts), pipe.predict_proba(texts)
+        )
+        for name in ("vocabulary_", "word_counts_", "index_word_"):
+            restored, fitted = getattr(back[0], name), getattr(pipe[0], name)
+            assert list(restored.items()) == list(fitted.items())
+    # Without the optimizer's state, training goes on with a fresh optimizer.
+    back = pickle.loads(lean)
+    back.set_params(lstmtextclassifier__warm_start=True).fit(texts, labels)
+    assert len(back[-1].history_["loss"]) == 4
+
+
+def test_a_network_that_inflates_too_far_is_refused(monkeypatch):
+    monkeypatch.setattr(_persistence, "MAX_NETWORK_BYTES", 1000)
+    with pytest.raises(ValueError, match="inflates beyond 1,000 bytes"):
+        keras_model_from_bytes(zlib.compress(bytes(5000)))
+    with pytest.raises(ValueError, match="damaged"):
+        keras_model_from_bytes(b"not an archive")

@@ -90,7 +90,7 @@ def test_plot_history_draws_train_and_validation_curves_per_metric():
     assert [ax.get_title() for ax in figure.axes] == ["loss", "accuracy"]
     for ax, metric in zip(figure.axes, ("loss", "accuracy"), strict=True):
         lines = _lines_by_label(ax)
-        assert set(lines) == {"train", "validation"}
+        assert set(lines) == {"train", "validation", "best epoch (2)"}
         np.testing.assert_array_equal(lines["train"].get_xdata(), [1, 2, 3, 4])
         np.testing.assert_array_equal(lines["train"].get_ydata(), HISTORY[metric])
         np.testing.assert_array_equal(
@@ -135,7 +135,32 @@ def test_plot_history_best_epoch_argument_marks_a_dict_or_overrides():
 
     np.testing.assert_array_equal(_best_epoch_lines(ax)[0].get_xdata(), [2, 2])
     assert _best_epoch_lines(unmarked) == []
-    assert _best_epoch_lines(plot_history(HISTORY, "loss")) == []
+    # "auto" on a dict (the README's pipe[-1].history_): the lowest val_loss.
+    (auto,) = _best_epoch_lines(plot_history(HISTORY, "loss"))
+    np.testing.assert_array_equal(auto.get_xdata(), [2, 2])
+    no_validation = {"loss": HISTORY["loss"]}
+    assert _best_epoch_lines(plot_history(no_validation, "loss")) == []
+
+
+def test_plot_history_draws_the_ngram_stage_before_the_network():
+    model = FittedModel(HISTORY, best_epoch=1)
+    model.ngram_history_ = {"loss": [0.7, 0.5, 0.45], "val_loss": [0.6, 0.5, 0.5]}
+    figure = plot_history(model)
+    loss, accuracy = figure.axes
+    lines = _lines_by_label(loss)
+    np.testing.assert_array_equal(lines["n-gram branch, train"].get_xdata(), [1, 2, 3])
+    np.testing.assert_array_equal(
+        lines["network, validation"].get_xdata(), [4, 5, 6, 7]
+    )
+    np.testing.assert_array_equal(_best_epoch_lines(loss)[0].get_xdata(), [5, 5])
+    assert "n-gram branch, train" not in _lines_by_label(accuracy)
+    assert accuracy.get_xlim() == loss.get_xlim() == (0.5, 7.5)
+
+
+def test_plot_history_of_one_epoch_has_whole_epoch_ticks():
+    ax = plot_history({"loss": [0.5]}, "loss")
+    ticks = [t for t in ax.get_xticks() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
+    assert ticks == [1]
 
 
 def test_plot_history_accepts_keras_acc_alias():
@@ -491,3 +516,12 @@ def test_import_sklstm_chooses_no_backend_and_keeps_rcparams():
         text=True,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_plot_search_results_ticks_are_the_values_tried(xy):
+    grid = {"C": [0.001, 0.003, 0.01]}
+    search = GridSearchCV(LogisticRegression(), grid, cv=3).fit(*xy)
+    ax = plot_search_results(search, "C")
+    assert ax.get_xscale() == "log"
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0.001", "0.003", "0.01"]
+    assert ax.get_xticklabels(minor=True) == []

@@ -161,5 +161,11 @@ def test_verbose_fit_reports_the_stages(capsys):
     X, y = make_ids()
     LSTMTextClassifier(**TINY, epochs=1, verbose=1).fit(X, y)
     out = capsys.readouterr().out
+    assert "Counting the n-grams' document frequencies" in out
     assert "Training the n-gram branch alone" in out
+    assert "n-gram branch epoch 1/1: loss " in out and "val_loss " in out
     assert "Training the network beside the frozen n-gram branch" in out
+    assert "network epoch 1/1: loss " in out
+    assert "Weighing the two branches" in out
+    # Not a terminal: plain lines, no escape codes nor carriage returns.
+    assert "\x1b" not in out and "\r" not in out

@@ -18,10 +18,29 @@ _METRIC_ALIASES = {"accuracy": "acc", "acc": "accuracy"}
 _ACCURACY_METRICS = ("accuracy", "binary_accuracy")
 
 
+def _lowest_validation_loss(history):
+    """The epoch early stopping keeps: that of the lowest validation loss."""
+    if not history.get("val_loss"):
+        return None
+    return int(np.nanargmin(history["val_loss"]))
+
+
+def _stage_history(estimator_or_history):
+    """The n-gram branch's own epochs, trained before the network's, or {}.
+
+    A regressor's branch is solved in closed form: its history is one entry
+    per ridge penalty tried, not per epoch, and is not drawn.
+    """
+    estimator = getattr(estimator_or_history, "steps", [[None, estimator_or_history]])
+    history = getattr(estimator[-1][1], "ngram_history_", None) or {}
+    return {} if "alpha" in history else history
+
+
 def _history_and_best_epoch(estimator_or_history, best_epoch):
     """The history dict to plot and the 0-based epoch to mark (or None)."""
     if isinstance(estimator_or_history, Mapping):
-        history, fitted_best_epoch = estimator_or_history, None
+        history = estimator_or_history
+        fitted_best_epoch = _lowest_validation_loss(history)
     else:
         estimator = estimator_or_history
         if hasattr(estimator, "steps"):
@@ -93,20 +112,38 @@ def _history_axes(ax, n_metrics):
     return axes
 
 
-def _plot_metric(ax, history, metric, key, best_epoch):
-    """Train and validation curves of one metric, with the best epoch marked."""
+def _plot_curves(ax, history, key, first_epoch, stage, **style):
     for name, label in ((key, "train"), (f"val_{key}", "validation")):
         if name in history:
             values = history[name]
-            ax.plot(np.arange(1, len(values) + 1), values, marker=".", label=label)
+            epochs = np.arange(first_epoch, first_epoch + len(values))
+            ax.plot(epochs, values, marker=".", label=f"{stage}{label}", **style)
+    return len(history.get(key, []))
+
+
+def _plot_metric(ax, history, metric, key, best_epoch, stage_history):
+    """Train and validation curves of one metric, with the best epoch marked.
+
+    The n-gram branch's own epochs, when it trained first, come first, dashed;
+    the network's epochs follow them, and its best epoch is counted among them.
+    """
+    offset = len(stage_history.get("loss", []))
+    if offset and key in stage_history:
+        _plot_curves(ax, stage_history, key, 1, "n-gram branch, ", linestyle="--")
+    prefix = "network, " if offset else ""
+    last = offset + _plot_curves(ax, history, key, offset + 1, prefix)
+    if offset:
+        ax.axvline(offset + 0.5, color="0.7", linestyle=":")
     if best_epoch is not None:
         ax.axvline(
-            best_epoch + 1,
+            offset + best_epoch + 1,
             color="0.4",
             linestyle="--",
-            label=f"best epoch ({best_epoch + 1})",
+            label=f"best epoch ({best_epoch + 1}{' of the network' if offset else ''})",
         )
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    # Whole epochs only, and room around a single one (not ticks at 0.95-1.05).
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
+    ax.set_xlim(0.5, max(last, 1) + 0.5)
     ax.set(title=metric, xlabel="epoch", ylabel=metric)
     ax.legend()
 
@@ -120,7 +157,9 @@ def plot_history(estimator_or_history, metrics=None, *, best_epoch="auto", ax=No
         A fitted estimator with a ``history_`` attribute (such as
         :class:`~sklstm.classifier.LSTMTextClassifier`), a Pipeline whose last
         step is one, or a history dict as Keras logs it, with a ``val_<metric>``
-        key next to each metric evaluated on validation data.
+        key next to each metric evaluated on validation data. An estimator's
+        n-gram branch, trained alone first (``ngram_history_``), is drawn
+        dashed before the network's epochs.
     metrics : str, sequence of str or None, default=None
         Metrics to plot, one subplot each. The training curve of ``metric`` and,
         when logged, the validation curve ``val_<metric>`` share a subplot.
@@ -132,9 +171,9 @@ def plot_history(estimator_or_history, metrics=None, *, best_epoch="auto", ax=No
     best_epoch : int, "auto" or None, default="auto"
         0-based index of the epoch to mark with a vertical line, like the
         estimator's ``best_epoch_``. ``"auto"`` marks the estimator's
-        ``best_epoch_`` when early stopping restored one, and nothing for a
-        history dict; None marks nothing. For a dict, mark the epoch of lowest
-        validation loss with ``best_epoch=int(np.argmin(history["val_loss"]))``.
+        ``best_epoch_`` when early stopping restored one, and for a history
+        dict the epoch of lowest validation loss (the one early stopping
+        keeps), if it logged one; None marks nothing.
     ax : matplotlib Axes or sequence of Axes, default=None
         Axes to draw on, one per metric, in the order of ``metrics`` (with
         ``metrics=None``: two when the history logged an accuracy, else one).
@@ -176,6 +215,7 @@ def plot_history(estimator_or_history, metrics=None, *, best_epoch="auto", ax=No
     'loss'
     """
     history, best_epoch = _history_and_best_epoch(estimator_or_history, best_epoch)
+    stage_history = _stage_history(estimator_or_history)
     if metrics is None:
         metrics = _default_metrics(history)
     elif isinstance(metrics, str):
@@ -186,5 +226,5 @@ def plot_history(estimator_or_history, metrics=None, *, best_epoch="auto", ax=No
     _check_best_epoch(best_epoch, len(history[keys[0]]))
     axes = _history_axes(ax, len(metrics))
     for metric_ax, metric, key in zip(axes, metrics, keys, strict=True):
-        _plot_metric(metric_ax, history, metric, key, best_epoch)
+        _plot_metric(metric_ax, history, metric, key, best_epoch, stage_history)
     return axes[0] if len(axes) == 1 else axes[0].figure

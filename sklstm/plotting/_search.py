@@ -80,8 +80,13 @@ def _search_x_axis(ax, values):
     """Map parameter values to x positions: numeric, log-numeric or categorical."""
     if all(_is_number(value) for value in values):
         low, high = min(values), max(values)
-        if low > 0 and high / low > 100:
+        # Learning rates such as 1e-3, 3e-3, 1e-2 crowd one end of a linear axis.
+        if low > 0 and high / low >= 10:
             ax.set_xscale("log")
+        # A tick at each value tried, as written, and no others to collide with.
+        ticks = sorted(set(map(float, values)))
+        ax.set_xticks(ticks, [f"{tick:g}" for tick in ticks])
+        ax.minorticks_off()
         return {repr(value): float(value) for value in values}
     categories = {repr(value): str(value) for value in values}
     ax.set_xticks(range(len(categories)), list(categories.values()))
@@ -101,7 +106,8 @@ def plot_search_results(search, param, *, hue=None, ax=None, score_name=None):
     param : str
         Parameter on the x axis, with or without the ``param_`` prefix of
         ``cv_results_`` (``"C"`` or ``"param_C"``). Numeric values get a numeric
-        axis, logarithmic when they span more than a factor of 100; other values
+        axis, logarithmic when they span a factor of 10 or more,
+        with a tick at each value tried; other values
         are categories in the order the search tried them.
     hue : str, default=None
         Parameter whose values get one line each. None draws one line per
