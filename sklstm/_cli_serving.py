@@ -22,19 +22,24 @@ import click
 def export(model, out_dir, overwrite, tolerance):
     """Export MODEL (a skops file of 'sklstm train') to OUT_DIR for serving.
 
-    OUT_DIR gets model.onnx, tokenizer.json and metadata.json; 'sklstm serve
-    OUT_DIR' or sklstm.serving.load reads it with NumPy and onnxruntime only.
+    OUT_DIR gets model.onnx, tokenizer.json and metadata.json (and the
+    model file's columns and labels, for 'sklstm predict' and 'evaluate');
+    'sklstm serve OUT_DIR', 'sklstm predict OUT_DIR ...' or
+    sklstm.serving.load read it with NumPy and onnxruntime only.
     The export checks its answers against the model's and keeps nothing
     above --tolerance.
     """
-    from sklstm._cli_tasks import load_model
+    from sklstm._cli_tasks import load_model, write_exported_task
     from sklstm.export import export_pipeline
 
     try:
-        pipeline, _ = load_model(model)
+        pipeline, task = load_model(model)
         metadata = export_pipeline(
             pipeline, out_dir, tolerance=tolerance, overwrite=overwrite
         )
+        # So that 'sklstm predict' and 'evaluate' read the folder as they
+        # read the model file: same columns, labels and separator.
+        write_exported_task(task, out_dir)
     except ImportError as exc:
         raise click.ClickException(
             f"{exc}. The export needs: pip install 'sklstm[export]'."

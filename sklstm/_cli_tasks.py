@@ -16,8 +16,10 @@ default, so that no new type has to be trusted::
     {"pipeline": <Pipeline>, "task": "regression", "columns": ["valence", "arousal"]}
 """
 
+import json
 import math
 import numbers
+from pathlib import Path
 
 import click
 
@@ -362,8 +364,49 @@ def model_file(task, pipeline):
     return pipeline if record is None else {"pipeline": pipeline, **record}
 
 
+# Written by 'sklstm export' beside the exported folder's own files: the task
+# record of the model file (columns, labels, separator), which the export of a
+# bare pipeline does not know.
+EXPORTED_TASK_FILE = "cli_task.json"
+
+
+def write_exported_task(task, folder):
+    """Keep the model file's task record in the folder 'sklstm export' wrote."""
+    record = task.record()
+    if record is not None:
+        (Path(folder) / EXPORTED_TASK_FILE).write_text(json.dumps(record))
+
+
+def _load_exported(folder):
+    """An exported folder as the model: its predictor and task, without Keras."""
+    from sklstm.serving import load
+
+    try:
+        predictor = load(folder)
+    except (ValueError, OSError) as exc:
+        raise click.ClickException(" ".join(str(exc).split())) from None
+    record_file = Path(folder) / EXPORTED_TASK_FILE
+    if record_file.is_file():
+        record = json.loads(record_file.read_text())
+        return predictor, _TASK_CLASSES[record["task"]].from_record(record)
+    if predictor.task == "single_label":
+        return predictor, ClassificationTask(["label"])
+    raise click.ClickException(
+        f"{folder} is an export of a {predictor.task.replace('_', '-')} pipeline "
+        "without the columns it was trained on; export the model file of "
+        "'sklstm train' with 'sklstm export' instead."
+    )
+
+
+def needs_keras(path):
+    """Whether loading the model at ``path`` needs Keras (a file) or not (a folder)."""
+    return not Path(path).is_dir()
+
+
 def load_model(path):
-    """The pipeline of a model file and its task object."""
+    """The model (a pipeline, or an exported folder's predictor) and its task."""
+    if not needs_keras(path):
+        return _load_exported(path)
     from sklstm._persistence import load_model_file
 
     model = load_model_file(path)

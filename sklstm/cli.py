@@ -61,6 +61,7 @@ from sklstm._cli_tasks import (  # noqa: E402
     choose_task,
     load_model,
     model_file,
+    needs_keras,
 )
 
 INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl+C
@@ -494,7 +495,7 @@ def _write_reports(folder, target, pipeline, held_out):
 
 
 @main.command()
-@click.argument("model", type=click.Path(exists=True, dir_okay=False))
+@click.argument("model", type=click.Path(exists=True))
 @click.argument("data", type=click.Path(exists=True, dir_okay=False))
 @_TEXT_COLUMN
 @click.option(
@@ -525,6 +526,9 @@ def evaluate(
 ):  # fmt: skip
     """Report how MODEL does on the labelled texts of DATA.
 
+    MODEL is a model file of 'sklstm train' or a folder of 'sklstm export';
+    a folder needs neither Keras nor TensorFlow.
+
     Prints the report of the model's task and writes metrics.json to
     --output-dir: per class (with the confusion matrix and per-class
     figures), per label (with the per-label figure), or per regression
@@ -533,7 +537,8 @@ def evaluate(
     _check_columns_differ(text_column, label_columns)
     folder = Path(output_dir)
     check_output(folder / "metrics.json", force, "--output-dir")
-    _import_keras_quietly()
+    if needs_keras(model):
+        _import_keras_quietly()
     with _one_line_errors():
         pipeline, target = load_model(model)
     target = target.override(label_columns, label_separator)
@@ -548,7 +553,7 @@ def evaluate(
 
 
 @main.command()
-@click.argument("model", type=click.Path(exists=True, dir_okay=False))
+@click.argument("model", type=click.Path(exists=True))
 @click.argument("data", type=click.Path(allow_dash=True, dir_okay=False))
 @_TEXT_COLUMN
 @click.option(
@@ -571,6 +576,9 @@ def predict(
 ):
     """Apply MODEL to the texts of DATA ('-': one text per line of stdin).
 
+    MODEL is a model file of 'sklstm train' or a folder of 'sklstm export';
+    a folder needs neither Keras nor TensorFlow.
+
     Writes a CSV to --output or stdout: the --id-column columns, the predicted
     label and one probability column per class (proba_<class>); for several
     labels per text, the predicted labels joined by the separator and
@@ -591,7 +599,8 @@ def predict(
         ids = {
             c: column(frame, c, data, "--id-column", empty_ok=True) for c in id_columns
         }
-    _import_keras_quietly()
+    if needs_keras(model):
+        _import_keras_quietly()
     with _one_line_errors():
         pipeline, target = load_model(model)
     target = target.override((), label_separator)

@@ -86,7 +86,9 @@ def _check_pipeline(pipeline):
 
 def _tokenizer_record(tokenizer):
     """The tokenizer's settings and token -> id table, as the predictor reads them."""
-    tokens, ids, as_bytes = _tokenize.lookup_items(tokenizer._lookup_)
+    *packed_tokens, ids, as_bytes = _tokenize.lookup_items(tokenizer._lookup_)
+    # JSON holds the tokens as a list of strings; model files pack them.
+    tokens = _tokenize.unpack_texts(*packed_tokens)
     layout = tokenizer._layout()
     return {
         "filters": tokenizer.filters,

@@ -15,7 +15,13 @@ from sklearn.preprocessing import MultiLabelBinarizer
 
 from sklstm import KerasTokenizerTransformer, LSTMTextClassifier, LSTMTextRegressor
 from sklstm.serving import load
-from tests._exported import PROBE_TEXTS, TEXTS, exported_folder, fitted_pipeline
+from tests._exported import (
+    LABELS,
+    PROBE_TEXTS,
+    TEXTS,
+    exported_folder,
+    fitted_pipeline,
+)
 
 pytest.importorskip("tf2onnx")
 pytest.importorskip("onnxruntime")
@@ -228,3 +234,61 @@ def test_cli_exports_a_model_file(tmp_path):
     )
     assert again.exit_code == 1
     assert "already exists" in again.output
+
+
+def _labelled_table(path):
+    import pandas as pd
+
+    pd.DataFrame({"text": TEXTS[:12], "label": LABELS[:12]}).to_csv(path, index=False)
+    return path
+
+
+def test_cli_predicts_and_evaluates_with_an_exported_folder(folder, tmp_path):
+    """'sklstm predict' and 'evaluate' take the folder where they take a model file."""
+    import pandas as pd
+    from click.testing import CliRunner
+    from sklearn.metrics import accuracy_score
+
+    from sklstm.cli import main
+
+    data = _labelled_table(tmp_path / "data.csv")
+    pipeline = fitted_pipeline()
+    runner = CliRunner()
+    result = runner.invoke(
+        main, ["predict", str(folder), str(data), "-o", str(tmp_path / "p.csv")]
+    )
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(tmp_path / "p.csv")
+    assert list(table["label"]) == list(pipeline.predict(TEXTS[:12]))
+    proba_columns = [f"proba_{c}" for c in pipeline.classes_]
+    np.testing.assert_allclose(
+        table[proba_columns], pipeline.predict_proba(TEXTS[:12]), atol=1e-5
+    )
+    result = runner.invoke(
+        main, ["evaluate", str(folder), str(data), "--output-dir", str(tmp_path / "e")]
+    )
+    assert result.exit_code == 0, result.output
+    metrics = json.loads((tmp_path / "e" / "metrics.json").read_text())
+    expected = accuracy_score(LABELS[:12], pipeline.predict(TEXTS[:12]))
+    assert metrics["accuracy"] == pytest.approx(expected)
+
+
+@pytest.mark.slow
+def test_cli_predict_with_an_exported_folder_imports_no_keras(folder, tmp_path):
+    data = _labelled_table(tmp_path / "data.csv")
+    script = textwrap.dedent(
+        f"""
+        import sys
+        from sklstm.cli import main
+
+        main(["predict", {str(folder)!r}, {str(data)!r}], standalone_mode=False)
+        heavy = {{"keras", "tensorflow", "jax"}}
+        loaded = sorted(heavy & {{name.split(".")[0] for name in sys.modules}})
+        assert not loaded, loaded
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.splitlines()[0].startswith("label,proba_")
