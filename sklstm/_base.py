@@ -34,6 +34,7 @@ from sklstm._classifier_input import (
 from sklstm._inference import predict_on_batch
 from sklstm._ngram_stage import ngram_branch
 from sklstm._persistence import keras_model_from_bytes, keras_model_to_bytes
+from sklstm._routing import INTROSPECTED_NAME, check_parameter_names
 from sklstm._runtime import in_fit_runtime, release_unreachable_models
 from sklstm._training import JOINT_FIT, NETWORK_ONLY, STAGED_FIT, TrainingLoopMixin
 from sklstm._wrapper import KerasWrapper
@@ -103,9 +104,20 @@ class BaseTextNetwork(TrainingLoopMixin, KerasWrapper):
     }
 
     def _store_params(self, params):
-        """``__init__``'s body: store every parameter verbatim, routed ones apart."""
+        """``__init__``'s body: store every parameter verbatim, routed ones apart.
+
+        A keyword that is neither a parameter nor routed is a ``TypeError``
+        here, as Python raises for any unknown keyword; values are checked in
+        ``fit``, as scikit-learn requires.
+        """
         routed = params.pop("kwargs")
         params.pop("self")
+        check_parameter_names(
+            type(self).__name__,
+            routed,
+            self._get_param_names(),
+            exempt=(INTROSPECTED_NAME,),
+        )
         for name, value in params.items():
             setattr(self, name, value)
         self._routed_params = routed
