@@ -106,8 +106,8 @@ class SingleLabelTask:
         """``classes`` of a later ``partial_fit`` call must be the first's."""
         if not np.array_equal(np.unique(classes), self.classes_):
             raise ValueError(
-                f"classes={list(classes)} differs from the classes of the first "
-                f"partial_fit call, {self.classes_.tolist()}."
+                f"classes={np.asarray(classes).tolist()} differs from the "
+                f"classes of the first partial_fit call, {self.classes_.tolist()}."
             )
 
     def encode(self, y):
