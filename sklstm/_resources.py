@@ -202,11 +202,6 @@ def check_fit_memory(estimator, *, n_samples, width, vocab_size, n_outputs, limi
         With the estimate, the limit, the largest part and the parameters
         that shrink it.
     """
-    if limit is None:
-        memory = available_memory()
-        if memory is None:
-            return
-        limit = int(MEMORY_SHARE * memory)
     parts = estimate_fit_memory(
         estimator,
         n_samples=n_samples,
@@ -214,16 +209,46 @@ def check_fit_memory(estimator, *, n_samples, width, vocab_size, n_outputs, limi
         vocab_size=vocab_size,
         n_outputs=n_outputs,
     )
-    total = sum(n_bytes for _, n_bytes, _ in parts)
-    if total <= limit:
-        return
     what, n_bytes, change = max(parts, key=lambda part: part[1])
-    raise ValueError(
-        f"This model would need at least {_gib(total)} of memory to train, more "
-        f"than the {_gib(limit)} allowed ({MEMORY_SHARE:.0%} of the memory "
-        "available now: the data, the backend and other fits need the rest). The "
-        f"largest part is {what}: {_gib(n_bytes)}. Lower {change}."
+    check_memory(
+        sum(n_bytes for _, n_bytes, _ in parts),
+        "This model would need",
+        f"The largest part is {what}: {_gib(n_bytes)}. Lower {change}.",
+        limit=limit,
     )
+
+
+def check_memory(n_bytes, what, remedy, *, limit=None):
+    """Refuse to allocate ``n_bytes`` beyond :data:`MEMORY_SHARE` of what is free.
+
+    Parameters
+    ----------
+    n_bytes : int
+        The bytes the work would take.
+    what : str
+        The start of the message: ``"This model would need"``.
+    remedy : str
+        The end of the message: what to change.
+    limit : int, default=None
+        Bytes allowed; None takes :data:`MEMORY_SHARE` of
+        :func:`available_memory` (no check where that is unknown).
+
+    Raises
+    ------
+    ValueError
+        With the bytes asked for, the limit and why, and ``remedy``.
+    """
+    if limit is None:
+        memory = available_memory()
+        if memory is None:
+            return
+        limit = int(MEMORY_SHARE * memory)
+    if n_bytes > limit:
+        raise ValueError(
+            f"{what} at least {_gib(n_bytes)} of memory, more than the "
+            f"{_gib(limit)} allowed ({MEMORY_SHARE:.0%} of the memory available "
+            f"now: the data, the backend and other fits need the rest). {remedy}"
+        )
 
 
 def check_n_threads(n_threads):
