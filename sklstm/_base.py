@@ -250,15 +250,31 @@ class BaseTextNetwork(TrainingLoopMixin, KerasWrapper):
             ngram_order=self._ngram_order(X),
             ngram_buckets=self.ngram_buckets,
         )
-        compile_kwargs = {"metrics": list(self._task.metrics), **self._compile_kwargs()}
-        model.compile(
-            optimizer=self._build_optimizer(), loss=self._task.loss, **compile_kwargs
-        )
+        self._compile(model)
         self.model_ = model
         self._built_with = self._architecture()
         self.history_ = {}
         self.ngram_history_ = {}
         self.best_epoch_ = None
+
+    def _compile(self, model):
+        """Compile ``model`` with a new optimizer, remembering the settings used."""
+        compile_kwargs = {"metrics": list(self._task.metrics), **self._compile_kwargs()}
+        model.compile(
+            optimizer=self._build_optimizer(), loss=self._task.loss, **compile_kwargs
+        )
+        self._compiled_with = self._training_settings()
+
+    def _training_settings(self):
+        """The optimizer and compile settings, as text (which any file stores)."""
+        return repr(
+            (
+                self.optimizer,
+                self.learning_rate,
+                sorted(self._routed("optimizer").items()),
+                sorted(self._compile_kwargs().items()),
+            )
+        )
 
     def _architecture(self):
         """The parameters the network is built from, as plain values.
@@ -385,8 +401,6 @@ class BaseTextNetwork(TrainingLoopMixin, KerasWrapper):
             The fitted estimator.
         """
         new_model = not (self.warm_start and self.__sklearn_is_fitted__())
-        if not new_model:
-            self._check_architecture()
         self._check_y_given(y)
         task = self._make_task(y) if new_model else self._task
         X, y, weights = self._check_fit_targets(
@@ -394,6 +408,12 @@ class BaseTextNetwork(TrainingLoopMixin, KerasWrapper):
         )
         if new_model:
             self._initialize(X, y)
+        else:
+            self._check_architecture()
+            if getattr(self, "_compiled_with", None) != self._training_settings():
+                # As MLPClassifier's warm-started fit, a new optimizer: its
+                # learning rate and arguments are the parameters' new ones.
+                self._compile(self.model_)
         stages = self._first_stages() if new_model else self._resumed_stages()
         self._train_on(X, y, weights, stages=stages, epochs=self.epochs)
         return self

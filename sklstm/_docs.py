@@ -121,7 +121,10 @@ SHARED_LATE_PARAMETERS_DOC = """\
         ``dropout``, ``recurrent_dropout``, ``pooling``, ``lstm_maxlen`` and
         ``trainable_embeddings``) must keep their values: a warm-started
         ``fit`` after changing one raises a ``ValueError``; fit with
-        ``warm_start=False`` to build a new network. This is scikit-learn's
+        ``warm_start=False`` to build a new network. After a change to
+        ``optimizer``, ``learning_rate`` or a routed ``optimizer__`` or
+        ``compile__`` parameter, the network is compiled again with a new
+        optimizer, whose moments start afresh. This is scikit-learn's
         ``warm_start`` (see its glossary), as ``MLPClassifier`` has it.
     n_threads : int or None, default=None
         Most CPU threads one fit or predict uses. None takes the process's
