@@ -24,6 +24,8 @@ import keras
 import numpy as np
 from sklearn.utils._param_validation import InvalidParameterError
 
+from sklstm._classifier_input import plain
+
 ROUTING_PREFIXES = ("model", "compile", "optimizer", "callbacks")
 
 # The kinds of parameter a routed name can set.
@@ -135,18 +137,20 @@ def check_routed_value(name, value, default):
     if isinstance(default, (bool, np.bool_)):
         if not isinstance(value, (bool, np.bool_)):
             raise InvalidParameterError(
-                f"{name} must be a bool (its default is {default}); got {value!r}."
+                f"{name} must be a bool (its default is {default}); got "
+                f"{plain(value)!r}."
             )
         return
-    if not _is_number(default) or callable(value) or hasattr(value, "dtype"):
+    tensor = hasattr(value, "dtype") and not isinstance(value, np.generic)
+    if not _is_number(default) or callable(value) or tensor:
         return
     if not _is_number(value) or not np.isfinite(value):
         raise InvalidParameterError(
             f"{name} must be a finite real number (its default is {default!r}); "
-            f"got {value!r}."
+            f"got {plain(value)!r}."
         )
     if name.endswith("learning_rate") and value <= 0:
-        raise InvalidParameterError(f"{name} must be positive; got {value!r}.")
+        raise InvalidParameterError(f"{name} must be positive; got {plain(value)!r}.")
 
 
 def parameter_defaults(function):

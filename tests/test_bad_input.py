@@ -343,6 +343,8 @@ MISUSE = [
     # --- classifier: routed values, checked before any work
     case("route-learning_rate-str", clf(optimizer__learning_rate="x"), "fit",
          (IDS, Y), ValueError, "optimizer__learning_rate must be a finite real"),
+    case("route-learning_rate-np-nan", clf(optimizer__learning_rate=np.float64("nan")),
+         "fit", (IDS, Y), ValueError, "got nan"),
     case("route-learning_rate-negative", clf(optimizer__learning_rate=-1.0), "fit",
          (IDS, Y), ValueError, "optimizer__learning_rate must be positive"),
     case("route-beta_1-str", clf(optimizer__beta_1="x"), "fit",
