@@ -44,7 +44,30 @@ def _has_missing_label(y):
         import pandas as pd
 
         return np.asarray(pd.isna(y), dtype=bool)
-    return np.zeros(len(y), dtype=bool)
+    return np.zeros(y.shape, dtype=bool)
+
+
+def reject_missing_objects(y):
+    """Refuse missing values among object targets, before numpy or sklearn do.
+
+    Numbers with a ``pd.NA`` among them come as objects, which scikit-learn's
+    checks fail on with a pandas or a ``float()`` error; NaN in float targets
+    is left to their own "Input y contains NaN".
+
+    Returns
+    -------
+    y : array-like
+        ``y``, a nullable pandas Series as an object array.
+    """
+    y = _nullable_as_object(y)
+    if isinstance(y, np.ndarray) and y.dtype == object:
+        missing = np.argwhere(_has_missing_label(y))
+        if missing.size:
+            raise ValueError(
+                "y contains a missing value (NaN, None or pd.NA) in row "
+                f"{missing[0][0]}; drop those samples or fill them in."
+            )
+    return y
 
 
 def _nullable_as_object(y):

@@ -26,7 +26,11 @@ from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.validation import check_array
 
-from sklstm._classifier_input import check_labels, check_two_classes
+from sklstm._classifier_input import (
+    check_labels,
+    check_two_classes,
+    reject_missing_objects,
+)
 from sklstm._ngram_stage import fit_ridge_branch
 
 
@@ -181,6 +185,7 @@ class MultiLabelTask:
         return len(self.classes_)
 
     def check_targets(self, y):
+        y = reject_missing_objects(y)
         y = check_array(y, ensure_2d=True, dtype=None, ensure_all_finite=True)
         if not np.isin(y, (0, 1)).all():
             raise ValueError(
@@ -266,7 +271,11 @@ class RegressionTask:
 
     def check_targets(self, y):
         y = check_array(
-            y, ensure_2d=False, dtype="numeric", ensure_all_finite=True, input_name="y"
+            reject_missing_objects(y),
+            ensure_2d=False,
+            dtype="numeric",
+            ensure_all_finite=True,
+            input_name="y",
         )
         if y.ndim not in (1, 2) or (y.ndim == 2 and y.shape[1] == 0):
             raise ValueError(
