@@ -30,10 +30,13 @@ from sklstm._classifier_input import (
     check_sample_weight,
     check_token_values,
     reject_text,
+    training_weights,
 )
 from sklstm._inference import predict_on_batch
 from sklstm._ngram_stage import ngram_branch
 from sklstm._persistence import keras_model_from_bytes, keras_model_to_bytes
+from sklstm._resources import check_fit_memory
+from sklstm._routing import INTROSPECTED_NAME, check_parameter_names
 from sklstm._runtime import in_fit_runtime, release_unreachable_models
 from sklstm._training import JOINT_FIT, NETWORK_ONLY, STAGED_FIT, TrainingLoopMixin
 from sklstm._wrapper import KerasWrapper
@@ -51,6 +54,10 @@ NETWORK_PARAMETERS = (
     "pooling",
     "lstm_maxlen",
 )
+
+# Parameters the fitted network is built from, whatever ``model`` is; the
+# default network's own count only when ``model`` is None.
+BUILD_PARAMETERS = ("vocab_size", "ngram_order", "ngram_buckets")
 
 
 def _draw_seed(random_state):
@@ -103,9 +110,20 @@ class BaseTextNetwork(TrainingLoopMixin, KerasWrapper):
     }
 
     def _store_params(self, params):
-        """``__init__``'s body: store every parameter verbatim, routed ones apart."""
+        """``__init__``'s body: store every parameter verbatim, routed ones apart.
+
+        A keyword that is neither a parameter nor routed is a ``TypeError``
+        here, as Python raises for any unknown keyword; values are checked in
+        ``fit``, as scikit-learn requires.
+        """
         routed = params.pop("kwargs")
         params.pop("self")
+        check_parameter_names(
+            type(self).__name__,
+            routed,
+            self._get_param_names(),
+            exempt=(INTROSPECTED_NAME,),
+        )
         for name, value in params.items():
             setattr(self, name, value)
         self._routed_params = routed
@@ -214,6 +232,13 @@ class BaseTextNetwork(TrainingLoopMixin, KerasWrapper):
         check_embeddings(self.embeddings)
         self._check_embedding_dim()
         self.vocab_size_ = self._resolve_vocab_size(X)
+        check_fit_memory(
+            self,
+            n_samples=len(X),
+            width=X.shape[1],
+            vocab_size=self.vocab_size_,
+            n_outputs=self.n_outputs_,
+        )
         release_unreachable_models()
         # Our layers carry their own seeds; no process-wide determinism switch.
         self._seed = _draw_seed(self.random_state)
@@ -222,17 +247,81 @@ class BaseTextNetwork(TrainingLoopMixin, KerasWrapper):
             vocab_size=self.vocab_size_,
             n_outputs=self.n_outputs_,
             activation=self._task.activation,
-            ngram_order=self.ngram_order,
+            ngram_order=self._ngram_order(X),
             ngram_buckets=self.ngram_buckets,
         )
+        self._compile(model)
+        self.model_ = model
+        self._built_with = self._architecture()
+        self.history_ = {}
+        self.ngram_history_ = {}
+        self.best_epoch_ = None
+
+    def _compile(self, model):
+        """Compile ``model`` with a new optimizer, remembering the settings used."""
         compile_kwargs = {"metrics": list(self._task.metrics), **self._compile_kwargs()}
         model.compile(
             optimizer=self._build_optimizer(), loss=self._task.loss, **compile_kwargs
         )
-        self.model_ = model
-        self.history_ = {}
-        self.ngram_history_ = {}
-        self.best_epoch_ = None
+        self._compiled_with = self._training_settings()
+
+    def _training_settings(self):
+        """The optimizer and compile settings, as text (which any file stores)."""
+        return repr(
+            (
+                self.optimizer,
+                self.learning_rate,
+                sorted(self._routed("optimizer").items()),
+                sorted(self._compile_kwargs().items()),
+            )
+        )
+
+    def _architecture(self):
+        """The parameters the network is built from, as plain values.
+
+        Pretrained ``embeddings`` and a ``model`` builder count by whether
+        they are given (an array compares badly, a builder not at all).
+        """
+        names = BUILD_PARAMETERS + (
+            NETWORK_PARAMETERS + ("trainable_embeddings",) if self.model is None else ()
+        )
+        return {
+            **{name: getattr(self, name) for name in names},
+            "model": "None" if self.model is None else "a builder",
+            "embeddings": "None" if self.embeddings is None else "given",
+        }
+
+    def _check_architecture(self):
+        """A warm start trains the fitted network: its shape must not have changed.
+
+        Raises
+        ------
+        ValueError
+            Naming the first parameter whose value differs from the one the
+            fitted network was built with.
+        """
+        built_with = getattr(self, "_built_with", None)
+        if built_with is None:
+            return
+        for name, value in self._architecture().items():
+            if name in built_with and built_with[name] != value:
+                raise ValueError(
+                    f"warm_start=True continues training the fitted network, but "
+                    f"{name} is now {value!r} and the network was built with "
+                    f"{built_with[name]!r}. Fit with warm_start=False to build a "
+                    f"new network with the new value, or set {name} back."
+                )
+
+    def _ngram_order(self, X):
+        """``ngram_order``, at most the width of ``X``: no longer n-gram exists.
+
+        The model is the same (an order beyond the width adds no feature),
+        but its graph holds one hashing step per order, and ``10**9`` of those
+        would never finish building.
+        """
+        if self.ngram_order is None:
+            return None
+        return min(self.ngram_order, max(X.shape[1], 1))
 
     def _set_task_attributes(self):
         """Hook: copy what a subclass exposes of its task (e.g. ``classes_``)."""
@@ -262,11 +351,15 @@ class BaseTextNetwork(TrainingLoopMixin, KerasWrapper):
                 "y is None."
             )
 
-    def _check_fit_targets(self, X, y, sample_weight, *, reset, task, whole=True):
+    def _check_fit_targets(
+        self, X, y, sample_weight, *, reset, task, whole=True, relative=False
+    ):
         """Checked ``X``, ``y`` and sample weights.
 
         ``whole`` data (``fit``, a first ``partial_fit``) must hold what a
         model needs, e.g. two classes; a later ``partial_fit`` batch need not.
+        ``relative`` weights are divided by their mean, as ``fit`` does (see
+        :func:`~sklstm._classifier_input.training_weights`).
         """
         self._check_routed_params()
         X = self._check_X(X, reset=reset)
@@ -275,7 +368,9 @@ class BaseTextNetwork(TrainingLoopMixin, KerasWrapper):
             raise ValueError(
                 f"X has {len(X)} samples but y has {len(y)}; they must match."
             )
-        weights = self._sample_weights(X, y, sample_weight)
+        weights = training_weights(
+            self._sample_weights(X, y, sample_weight), relative=relative
+        )
         # Problems with the targets are reported before problems with the ids.
         if whole:
             task.check_weighted_targets(y, weights)
@@ -295,7 +390,10 @@ class BaseTextNetwork(TrainingLoopMixin, KerasWrapper):
             Targets: class labels, a label indicator matrix (classifier), or
             one or several numbers per text (regressor).
         sample_weight : array-like of shape (n_samples,), default=None
-            Weight of each sample in the loss.
+            Weight of each sample in the loss. Only their ratios matter: they
+            are divided by their mean (after any ``class_weight``), so their
+            scale neither changes the learning rate's effect nor overflows
+            the float32 loss.
 
         Returns
         -------
@@ -306,10 +404,16 @@ class BaseTextNetwork(TrainingLoopMixin, KerasWrapper):
         self._check_y_given(y)
         task = self._make_task(y) if new_model else self._task
         X, y, weights = self._check_fit_targets(
-            X, y, sample_weight, reset=new_model, task=task
+            X, y, sample_weight, reset=new_model, task=task, relative=True
         )
         if new_model:
             self._initialize(X, y)
+        else:
+            self._check_architecture()
+            if getattr(self, "_compiled_with", None) != self._training_settings():
+                # As MLPClassifier's warm-started fit, a new optimizer: its
+                # learning rate and arguments are the parameters' new ones.
+                self._compile(self.model_)
         stages = self._first_stages() if new_model else self._resumed_stages()
         self._train_on(X, y, weights, stages=stages, epochs=self.epochs)
         return self

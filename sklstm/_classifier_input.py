@@ -7,6 +7,9 @@ checked in the dtype they came in: casting first to the model's int32 would
 wrap 2**32 + 5 to 5 and turn 2**31 into a negative number.
 """
 
+from collections.abc import Mapping
+from numbers import Real
+
 import numpy as np
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, column_or_1d
@@ -23,22 +26,73 @@ OOV_ID = 1
 MAX_AUTO_VOCAB_SIZE = 2**22
 
 
+def plain(value):
+    """``value`` as Python prints it to a user: ``'pos'``, not ``np.str_('pos')``."""
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def _has_missing_label(y):
     if y.dtype.kind == "f":
         return np.isnan(y)
     if y.dtype.kind == "O":
-        return np.array([v is None or (isinstance(v, float) and v != v) for v in y])
-    return np.zeros(len(y), dtype=bool)
+        # pandas' own test knows None, NaN, pd.NA and pd.NaT; only object
+        # labels can hold them, so pandas is imported only for those.
+        import pandas as pd
+
+        return np.asarray(pd.isna(y), dtype=bool)
+    return np.zeros(y.shape, dtype=bool)
+
+
+def reject_missing_objects(y):
+    """Refuse missing values among object targets, before numpy or sklearn do.
+
+    Numbers with a ``pd.NA`` among them come as objects, which scikit-learn's
+    checks fail on with a pandas or a ``float()`` error; NaN in float targets
+    is left to their own "Input y contains NaN".
+
+    Returns
+    -------
+    y : array-like
+        ``y``, a nullable pandas Series as an object array.
+    """
+    y = _nullable_as_object(y)
+    if isinstance(y, np.ndarray) and y.dtype == object:
+        missing = np.argwhere(_has_missing_label(y))
+        if missing.size:
+            raise ValueError(
+                "y contains a missing value (NaN, None or pd.NA) in row "
+                f"{missing[0][0]}; drop those samples or fill them in."
+            )
+    return y
+
+
+def _nullable_as_object(y):
+    """A pandas Series of a nullable dtype (``"string"``, ``"Int64"``) as objects.
+
+    Its ``pd.NA`` would otherwise reach scikit-learn's checks, which fail on
+    it with "boolean value of NA is ambiguous".
+    """
+    dtype = getattr(y, "dtype", None)
+    if hasattr(y, "to_numpy") and getattr(dtype, "na_value", None) is not None:
+        return y.to_numpy(dtype=object)
+    return y
 
 
 def check_labels(y):
     """1-D classification targets with no missing label."""
+    y = _nullable_as_object(y)
+    if isinstance(y, (list, tuple)):
+        y = np.asarray(y, dtype=object) if any(v is None for v in y) else y
     y = column_or_1d(y, warn=True)
     missing = np.flatnonzero(_has_missing_label(y))
     if missing.size:
         raise ValueError(
-            f"y contains a missing label (NaN or None) at position {missing[0]}; "
-            "drop those samples or give them a label."
+            "y contains a missing label (NaN, None or pd.NA) at position "
+            f"{missing[0]}; drop those samples or give them a label."
         )
     check_classification_targets(y)
     return y
@@ -70,7 +124,7 @@ def check_token_values(X, estimator="LSTMTextClassifier"):
     if X.size and X.min() < 0:
         raise ValueError(
             f"Negative values in data passed to {estimator}: token ids must "
-            f"be non-negative (0 is padding), got {X.min()!r}."
+            f"be non-negative (0 is padding), got {plain(X.min())}."
         )
 
 
@@ -79,7 +133,7 @@ def check_two_classes(classes, what):
         raise ValueError(
             f"LSTMTextClassifier needs samples of at least 2 classes; {what} "
             f"{len(classes)} class{'es' if len(classes) != 1 else ''}: "
-            f"{list(classes)}."
+            f"{plain(list(classes))}."
         )
 
 
@@ -98,9 +152,15 @@ def auto_vocab_size(X):
 
 
 def check_sample_weight(sample_weight, X):
-    """Non-negative, finite float32 weights, a copy, not all zero."""
+    """Non-negative, finite float64 weights, a copy, not all zero."""
+    if isinstance(sample_weight, Mapping):
+        raise TypeError(
+            "sample_weight must be an array-like of shape (n_samples,), one "
+            "weight per text, got a dict. For a weight per class, use the "
+            "class_weight parameter."
+        )
     weights = _check_sample_weight(
-        sample_weight, X, dtype=np.float32, copy=True, ensure_non_negative=True
+        sample_weight, X, dtype=np.float64, copy=True, ensure_non_negative=True
     )
     if not weights.any():
         raise ValueError(
@@ -108,6 +168,112 @@ def check_sample_weight(sample_weight, X):
             "weights on samples of at least 2 classes."
         )
     return weights
+
+
+# The largest weight partial_fit takes as given. Gradients scale with the
+# weights and Adam keeps their squares, which overflow float32 near 1e19 (a
+# weight of 1e20 on every text trained to NaN); 1e15 leaves room for the loss
+# and the sums over a batch.
+LARGEST_ABSOLUTE_WEIGHT = 1e15
+
+
+def training_weights(weights, *, relative):
+    """Sample weights as the float32 the loss multiplies by.
+
+    With ``relative``, as in ``fit``, the weights are divided by their mean:
+    the weighted loss's minimum depends only on their ratios, and at a mean
+    of 1 the learning rate means what it does without weights, whatever their
+    scale; huge weights (1e20 each) cannot overflow the loss. ``partial_fit``
+    keeps each call's weights as given (``relative=False``), so that calls
+    keep their weights relative to each other.
+
+    Parameters
+    ----------
+    weights : ndarray of shape (n_samples,), dtype float64
+        Checked weights (:func:`check_sample_weight`), class weights applied.
+    relative : bool
+        Divide by the mean.
+
+    Returns
+    -------
+    weights : ndarray of shape (n_samples,), dtype float32
+    """
+    if relative:
+        weights = weights / weights.mean()
+    elif weights.max() > LARGEST_ABSOLUTE_WEIGHT:
+        raise ValueError(
+            f"sample_weight (times class_weight) reaches {weights.max():.3g}; "
+            "partial_fit trains with the weights as given, and weights "
+            f"above {LARGEST_ABSOLUTE_WEIGHT:.0e} overflow the float32 loss's "
+            "gradients. Scale them down: only their ratios matter."
+        )
+    return weights.astype(np.float32)
+
+
+def _check_weight_values(weights, name):
+    for key, value in weights.items():
+        if (
+            not isinstance(value, Real)
+            or isinstance(value, bool)
+            or not np.isfinite(value)
+            or value < 0
+        ):
+            raise ValueError(
+                f"{name}[{plain(key)!r}] is {plain(value)!r}; class weights must "
+                "be finite, non-negative numbers."
+            )
+
+
+def check_class_weight(class_weight, y):
+    """Check ``class_weight`` against the targets ``y`` before it is applied.
+
+    Parameters
+    ----------
+    class_weight : dict, list of dict, "balanced" or None
+        The classifier's parameter.
+    y : ndarray of shape (n_samples,) or (n_samples, n_labels)
+        Checked labels, or a label indicator matrix.
+
+    Raises
+    ------
+    ValueError
+        For a weight that is negative, NaN or infinite, a key that is not a
+        class, a list for one label per text (or a dict for several), or
+        weights that leave fewer than 2 classes with a non-zero weight.
+    """
+    if class_weight is None or isinstance(class_weight, str):
+        return
+    if y.ndim == 2:
+        if not isinstance(class_weight, list) or len(class_weight) != y.shape[1]:
+            raise ValueError(
+                "For multi-label targets, class_weight must be 'balanced' or a "
+                f"list of {y.shape[1]} dicts, one per label column, each "
+                f"mapping 0 and 1 to a weight; got {class_weight!r}."
+            )
+        for column, weights in enumerate(class_weight):
+            _check_weight_values(weights, f"class_weight[{column}]")
+        return
+    if not isinstance(class_weight, Mapping):
+        raise ValueError(
+            "For one label per text, class_weight must be 'balanced' or a dict "
+            f"mapping classes to weights; got {class_weight!r} (lists of dicts "
+            "are for multi-label targets)."
+        )
+    _check_weight_values(class_weight, "class_weight")
+    classes = np.unique(y)
+    unknown = [key for key in class_weight if key not in set(classes.tolist())]
+    if unknown:
+        raise ValueError(
+            f"class_weight has keys {plain(unknown)} that are not classes of y, "
+            f"{plain(classes)}."
+        )
+    weighted = [c for c in classes.tolist() if class_weight.get(c, 1) > 0]
+    if len(weighted) < 2:
+        given = {plain(key): plain(value) for key, value in class_weight.items()}
+        raise ValueError(
+            f"class_weight={given} leaves {plain(weighted)} as the only class "
+            "with a non-zero weight; training needs at least 2."
+        )
 
 
 def check_embeddings(embeddings):

@@ -112,7 +112,20 @@ SHARED_LATE_PARAMETERS_DOC = """\
         Extra Keras callbacks, run in every training stage; classes are built
         with ``callbacks__name=value`` parameters.
     warm_start : bool, default=False
-        Continue training the fitted network on the next ``fit`` call.
+        When True, the next ``fit`` call continues training the fitted
+        network, with the optimizer it was compiled with; otherwise it builds
+        a new one. The parameters the network is built from (``vocab_size``,
+        ``ngram_order``, ``ngram_buckets``, whether ``model`` and
+        ``embeddings`` are given, and for the default network
+        ``embedding_dim``, ``cell``, ``lstm_units``, ``bidirectional``,
+        ``dropout``, ``recurrent_dropout``, ``pooling``, ``lstm_maxlen`` and
+        ``trainable_embeddings``) must keep their values: a warm-started
+        ``fit`` after changing one raises a ``ValueError``; fit with
+        ``warm_start=False`` to build a new network. After a change to
+        ``optimizer``, ``learning_rate`` or a routed ``optimizer__`` or
+        ``compile__`` parameter, the network is compiled again with a new
+        optimizer, whose moments start afresh. This is scikit-learn's
+        ``warm_start`` (see its glossary), as ``MLPClassifier`` has it.
     n_threads : int or None, default=None
         Most CPU threads one fit or predict uses. None takes the process's
         share: the Dask worker's thread count in a Dask worker,

@@ -15,10 +15,16 @@ This is the contract scikeras users know (its ``route_params`` and
 same objects.
 """
 
+import difflib
 import inspect
 from collections.abc import Mapping
+from numbers import Real
 
 import keras
+import numpy as np
+from sklearn.utils._param_validation import InvalidParameterError
+
+from sklstm._classifier_input import plain
 
 ROUTING_PREFIXES = ("model", "compile", "optimizer", "callbacks")
 
@@ -34,35 +40,141 @@ def is_routed(name):
     return any(name.startswith(prefix + "__") for prefix in ROUTING_PREFIXES)
 
 
-def check_routed_kwargs(estimator_name, kwargs):
-    """Reject keyword arguments of ``__init__`` that no routing prefix claims.
+class UnknownParameterError(InvalidParameterError):
+    """A keyword argument that no parameter and no routing prefix reads.
 
-    ``__init__`` stores its ``**kwargs`` as they are (scikit-learn's
-    ``check_do_not_raise_errors_in_init_or_set_params`` requires that it
-    raises nothing); ``fit`` calls this before any work.
+    Python raises a ``TypeError`` for an unexpected keyword and scikit-learn's
+    ``set_params`` a ``ValueError``; like scikit-learn's own
+    ``InvalidParameterError``, this is both, so either ``except`` catches it.
+    """
+
+
+# scikit-learn's check_do_not_raise_errors_in_init_or_set_params passes every
+# name in the class's signature, **kwargs' own name included, to __init__ and
+# set_params and requires that neither raises: that one name is left to fit.
+INTROSPECTED_NAME = "kwargs"
+
+
+def did_you_mean(name, candidates):
+    """`` Did you mean 'x'?`` for the candidate closest to ``name``, or ``""``.
+
+    Examples
+    --------
+    >>> from sklstm._routing import did_you_mean
+    >>> did_you_mean("epoch", ["epochs", "batch_size"])
+    " Did you mean 'epochs'?"
+    """
+    close = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=0.6)
+    return f" Did you mean {close[0]!r}?" if close else ""
+
+
+def check_parameter_names(estimator_name, names, declared, *, exempt=()):
+    """Reject keyword arguments that are neither declared nor routed.
+
+    ``__init__`` and ``set_params`` call this, as Python itself rejects an
+    unknown keyword: ``LSTMTextClassifier(epoch=3)`` must not train 20 epochs.
+    Whether a routed name's destination reads it depends on other parameters
+    (the optimizer, the callbacks), so ``fit`` checks that, before any work.
 
     Parameters
     ----------
     estimator_name : str
         The estimator's class name, for the message.
-    kwargs : dict
-        The ``**kwargs`` of ``__init__``.
+    names : iterable of str
+        The keyword arguments given.
+    declared : iterable of str
+        The estimator's own parameter names.
+    exempt : iterable of str, default=()
+        Names to let through (see :data:`INTROSPECTED_NAME`).
 
     Raises
     ------
-    TypeError
-        For a name with no routing prefix, as Python raises for any unknown
-        keyword: ``LSTMTextClassifier(epoch=3)`` must not train 20 epochs.
+    UnknownParameterError
+        Naming the first unknown keyword and the closest valid name.
     """
-    unknown = sorted(name for name in kwargs if not is_routed(name))
-    if unknown:
-        raise TypeError(
-            f"{estimator_name}.__init__() got unexpected keyword argument(s) "
-            f"{unknown}. Check the spelling against the parameters in its "
-            "docstring; routed parameters start with "
+    declared = set(declared)
+    for name in sorted(names):
+        if name in declared or name in exempt or is_routed(name):
+            continue
+        suggestion = did_you_mean(name, declared)
+        raise UnknownParameterError(
+            f"{estimator_name} got an unexpected keyword argument {name!r}."
+            + (suggestion or f" Its parameters are {sorted(declared)}.")
+            + " Routed parameters start with "
             + ", ".join(f"'{prefix}__'" for prefix in ROUTING_PREFIXES)
             + "."
         )
+
+
+def _is_number(value):
+    return isinstance(value, Real) and not isinstance(value, (bool, np.bool_))
+
+
+def check_routed_value(name, value, default):
+    """A routed value must be of its destination's kind: a number, or a bool.
+
+    The kind is read from the destination's default, as Keras' classes declare
+    no types: a numeric default takes a finite real number (or, as Keras
+    allows, a callable or a tensor), a boolean default a bool. ``learning_rate``
+    must also be positive, as the estimator's own parameter must. Other
+    defaults (None, strings) say nothing, and their values are left to the
+    destination.
+
+    Parameters
+    ----------
+    name : str
+        The routed name as the user gave it (``optimizer__beta_1``).
+    value : object
+        Its value.
+    default : object
+        The destination parameter's default.
+
+    Raises
+    ------
+    InvalidParameterError
+        Naming the parameter, the value and the kind expected.
+    """
+    if isinstance(default, (bool, np.bool_)):
+        if not isinstance(value, (bool, np.bool_)):
+            raise InvalidParameterError(
+                f"{name} must be a bool (its default is {default}); got "
+                f"{plain(value)!r}."
+            )
+        return
+    tensor = hasattr(value, "dtype") and not isinstance(value, np.generic)
+    if not _is_number(default) or callable(value) or tensor:
+        return
+    if not _is_number(value) or not np.isfinite(value):
+        raise InvalidParameterError(
+            f"{name} must be a finite real number (its default is {default!r}); "
+            f"got {plain(value)!r}."
+        )
+    if name.endswith("learning_rate") and value <= 0:
+        raise InvalidParameterError(f"{name} must be positive; got {plain(value)!r}.")
+
+
+def parameter_defaults(function):
+    """The defaults of ``function``'s keyword parameters, following ``**kwargs``.
+
+    For a class, its ``__init__`` and those of the bases it passes
+    ``**kwargs`` on to, as :func:`init_parameter_names` reads them.
+    """
+    functions = [function]
+    if inspect.isclass(function):
+        functions = []
+        for klass in inspect.getmro(function):
+            if "__init__" not in vars(klass) or klass is object:
+                continue
+            functions.append(klass.__init__)
+            parameters = inspect.signature(klass.__init__).parameters.values()
+            if not any(p.kind is p.VAR_KEYWORD for p in parameters):
+                break
+    defaults = {}
+    for func in reversed(functions):
+        for p in inspect.signature(func).parameters.values():
+            if p.kind in _NAMED and p.default is not p.empty:
+                defaults[p.name] = p.default
+    return defaults
 
 
 def routed_params(params, prefix):
@@ -200,6 +312,19 @@ def function_parameter_names(function, *, exclude=()):
     return {p.name for p in parameters if p.kind in _NAMED} - set(exclude)
 
 
+def callback_classes(callbacks):
+    """The classes in ``callbacks``, by index or key (None: ``callbacks`` itself)."""
+    if inspect.isclass(callbacks):
+        return {None: callbacks}
+    if isinstance(callbacks, Mapping):
+        items = callbacks.items()
+    elif isinstance(callbacks, (list, tuple)):
+        items = enumerate(callbacks)
+    else:
+        return {}
+    return {str(key): cb for key, cb in items if inspect.isclass(cb)}
+
+
 def callback_parameter_names(callbacks):
     """The ``callbacks__`` names that routing delivers to ``callbacks``.
 
@@ -210,13 +335,7 @@ def callback_parameter_names(callbacks):
     """
     if inspect.isclass(callbacks):
         return init_parameter_names(callbacks)
-    if isinstance(callbacks, Mapping):
-        items = callbacks.items()
-    elif isinstance(callbacks, (list, tuple)):
-        items = enumerate(callbacks)
-    else:
-        return set()
-    classes = {str(key): cb for key, cb in items if inspect.isclass(cb)}
+    classes = callback_classes(callbacks)
     per_class = {key: init_parameter_names(cb) for key, cb in classes.items()}
     shared = set.intersection(*per_class.values()) if per_class else set()
     return shared | {f"{key}__{n}" for key, names in per_class.items() for n in names}

@@ -34,6 +34,8 @@ import warnings
 import keras
 from threadpoolctl import threadpool_limits
 
+from sklstm._resources import check_n_threads
+
 _forked_after_start = False
 _backend_pool_threads = None
 
@@ -110,6 +112,7 @@ def thread_budget(n_threads=None):
     2
     """
     if n_threads is not None:
+        check_n_threads(n_threads)
         return n_threads
     worker_threads = _dask_worker_threads()
     if worker_threads:

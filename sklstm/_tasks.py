@@ -26,7 +26,11 @@ from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.validation import check_array
 
-from sklstm._classifier_input import check_labels, check_two_classes
+from sklstm._classifier_input import (
+    check_labels,
+    check_two_classes,
+    reject_missing_objects,
+)
 from sklstm._ngram_stage import fit_ridge_branch
 from sklstm._outputs import (
     MULTILABEL_THRESHOLD,
@@ -113,8 +117,8 @@ class SingleLabelTask:
         """``classes`` of a later ``partial_fit`` call must be the first's."""
         if not np.array_equal(np.unique(classes), self.classes_):
             raise ValueError(
-                f"classes={list(classes)} differs from the classes of the first "
-                f"partial_fit call, {self.classes_.tolist()}."
+                f"classes={np.asarray(classes).tolist()} differs from the "
+                f"classes of the first partial_fit call, {self.classes_.tolist()}."
             )
 
     def encode(self, y):
@@ -194,6 +198,7 @@ class MultiLabelTask:
         return len(self.classes_)
 
     def check_targets(self, y):
+        y = reject_missing_objects(y)
         y = check_array(y, ensure_2d=True, dtype=None, ensure_all_finite=True)
         if not np.isin(y, (0, 1)).all():
             raise ValueError(
@@ -286,7 +291,11 @@ class RegressionTask:
 
     def check_targets(self, y):
         y = check_array(
-            y, ensure_2d=False, dtype="numeric", ensure_all_finite=True, input_name="y"
+            reject_missing_objects(y),
+            ensure_2d=False,
+            dtype="numeric",
+            ensure_all_finite=True,
+            input_name="y",
         )
         if y.ndim not in (1, 2) or (y.ndim == 2 and y.shape[1] == 0):
             raise ValueError(

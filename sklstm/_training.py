@@ -17,7 +17,8 @@ one model-agnostic epoch loop, a chain of small overridable steps as in skorch:
 ``_fit_loop`` (epochs, callbacks, early stopping) → ``_run_single_epoch`` →
 ``_run_epoch`` → ``_train_step``, with ``_evaluate`` for the validation data.
 So Keras callbacks (a user's, early stopping, the progress bar), a callback's
-``model.stop_training`` and Ctrl+C behave the same in every stage. The loop
+``model.stop_training``, Ctrl+C and a diverging loss (see
+:mod:`sklstm._divergence`) behave the same in every stage. The loop
 calls ``train_on_batch`` itself, rather than ``model.fit``, so that every batch
 can be cut to its own width (see :mod:`sklstm._batching`).
 
@@ -44,6 +45,7 @@ from sklstm._batching import (
     training_batches,
     trim_padding,
 )
+from sklstm._divergence import TrainingDivergedError, check_loss, check_weights
 from sklstm._ngram_stage import (
     fit_mixture,
     ngram_branch,
@@ -103,8 +105,13 @@ class TrainingLoopMixin:
         rng = np.random.default_rng([self._seed, len(self.history_.get("loss", []))])
         train, validation = self._split(X, targets, weights, validate, rng)
         self.interrupted_ = False
-        with reporting(self.verbose):
-            self._run_stages(train, validation, stages, epochs, rng)
+        try:
+            with reporting(self.verbose):
+                self._run_stages(train, validation, stages, epochs, rng)
+        except TrainingDivergedError:
+            # Its weights are NaN: unfitted beats fitted to predict NaN.
+            del self.model_
+            raise
 
     def _run_stages(self, train, validation, stages, epochs, rng):
         self._announce(
@@ -273,7 +280,8 @@ class TrainingLoopMixin:
         """Train and validate one epoch; the epoch's logs."""
         callbacks.on_epoch_begin(epoch)
         batches = training_batches(lengths, self.batch_size, rng)
-        logs = self._run_epoch(model, train, batches, callbacks)
+        logs = self._run_epoch(model, train, batches, callbacks, epoch)
+        check_weights(model, **self._divergence_context(model, epoch, train))
         if validation is not None:
             logs.update(self._evaluate(model, validation))
         callbacks.on_epoch_end(epoch, logs)
@@ -290,11 +298,17 @@ class TrainingLoopMixin:
             stacklevel=6,
         )
 
-    def _run_epoch(self, model, data, batches, callbacks):
+    def _divergence_context(self, model, epoch, data):
+        """Where a fit diverged, for :mod:`sklstm._divergence`'s message."""
+        stage = "network" if model is self.model_ else "n-gram"
+        return {"stage": stage, "epoch": epoch, "weights": data[2]}
+
+    def _run_epoch(self, model, data, batches, callbacks, epoch):
         totals, n_seen = {}, 0
         for step, index in enumerate(batches):
             callbacks.on_train_batch_begin(step)
             logs = self._train_step(model, *(part[index] for part in data))
+            check_loss(model, logs, **self._divergence_context(model, epoch, data))
             n_seen += len(index)
             add_weighted_logs(totals, logs, len(index))
             callbacks.on_train_batch_end(

@@ -7,8 +7,10 @@ scikeras at all (see :mod:`sklstm._routing`):
 - routed parameters (``optimizer__name``, ``callbacks__...``, ``compile__...``,
   ``model__...``) are accepted by ``__init__``/``set_params``, kept by
   ``get_params`` and ``clone``, and delivered where their prefix says;
-- a routed name that nothing would read is rejected before training, with the
-  names its prefix accepts;
+- a keyword that is neither a parameter nor routed is a ``TypeError`` in
+  ``__init__`` and ``set_params``, naming the closest valid name;
+- a routed name that nothing would read, or a routed value of the wrong kind,
+  is rejected before training, with the names its prefix accepts;
 - ``callbacks`` takes scikeras' forms: a callback, a list or dict of them, or
   classes to be built with routed ``callbacks__...`` parameters.
 """
@@ -17,16 +19,23 @@ import inspect
 
 import keras
 from sklearn.base import BaseEstimator
+from sklearn.utils._param_validation import InvalidParameterError
 
 from sklstm._routing import (
+    INTROSPECTED_NAME,
     ROUTING_PREFIXES,
+    UnknownParameterError,
     as_callback_list,
     build_routed,
+    callback_classes,
     callback_parameter_names,
-    check_routed_kwargs,
+    check_parameter_names,
+    check_routed_value,
+    did_you_mean,
     function_parameter_names,
     init_parameter_names,
     is_routed,
+    parameter_defaults,
     resolve_optimizer,
     routed_name,
     routed_params,
@@ -82,10 +91,14 @@ class KerasWrapper(BaseEstimator):
         self : estimator instance
             Estimator instance.
         """
-        # Names __init__ took as **kwargs stay settable, typos included: fit
-        # rejects those, as it rejects them when given to __init__.
+        check_parameter_names(
+            type(self).__name__,
+            params,
+            self._get_param_names(),
+            exempt=(INTROSPECTED_NAME,),
+        )
         routed = {
-            k: v for k, v in params.items() if is_routed(k) or k in self._routed_params
+            k: v for k, v in params.items() if is_routed(k) or k == INTROSPECTED_NAME
         }
         self._routed_params.update(routed)
         return super().set_params(
@@ -114,8 +127,15 @@ class KerasWrapper(BaseEstimator):
         }
 
     def _check_routed_params(self):
-        """Reject, before building anything, routed parameters nothing would read."""
-        check_routed_kwargs(type(self).__name__, self._routed_params)
+        """Reject, before building anything, routed parameters nothing would read.
+
+        Names first (a misspelt one gets the closest accepted name), then the
+        values: each must be of the kind its destination's default is, and the
+        optimizer and callback classes must accept them.
+        """
+        check_parameter_names(
+            type(self).__name__, self._routed_params, self._get_param_names()
+        )
         accepted = self._routed_parameter_names()
         for prefix in ROUTING_PREFIXES:
             start = prefix + "__"
@@ -128,11 +148,60 @@ class KerasWrapper(BaseEstimator):
             )
             if unknown:
                 takes = sorted(accepted[prefix])
-                raise ValueError(
-                    f"Unknown {start} parameter(s) {unknown}: {start} "
+                raise UnknownParameterError(
+                    f"Unknown {start} parameter(s) {unknown}."
+                    + did_you_mean(unknown[0], [start + name for name in takes])
+                    + f" {start} "
                     + (f"accepts {takes}." if takes else "accepts none here: ")
                     + ("" if takes else _NOTHING_ROUTED[prefix])
                 )
+        self._check_routed_values()
+
+    def _check_routed_values(self):
+        optimizer = resolve_optimizer(self.optimizer)
+        if inspect.isclass(optimizer):
+            self._check_value_kinds("optimizer", parameter_defaults(optimizer))
+        self._check_value_kinds("compile", parameter_defaults(keras.Model.compile))
+        for key, callback in callback_classes(self.callbacks).items():
+            self._check_value_kinds("callbacks", parameter_defaults(callback), key)
+        if self._routed("optimizer"):
+            self._try_building("optimizer", self._build_optimizer)
+        self._try_building(
+            "callbacks",
+            lambda: build_routed(self.callbacks, self._routed("callbacks")),
+        )
+
+    def _check_value_kinds(self, prefix, defaults, key=None):
+        """Check the routed values that reach parameters with ``defaults``.
+
+        ``key`` is a callback's index or key in ``callbacks``: it takes
+        ``callbacks__<key>__<name>`` besides the plain ``callbacks__<name>``.
+        """
+        for name, value in self._routed(prefix).items():
+            parts = name.split("__")
+            if len(parts) == 2 and key is not None and parts[0] == key:
+                parts = parts[1:]
+            if len(parts) == 1 and parts[0] in defaults:
+                check_routed_value(f"{prefix}__{name}", value, defaults[parts[0]])
+
+    def _try_building(self, prefix, build):
+        """Run ``build``; what Keras raises there, as an error naming the routing."""
+        try:
+            return build()
+        except (TypeError, ValueError) as exc:
+            given = {
+                name: value
+                for name, value in self._routed_params.items()
+                if name.startswith(prefix + "__")
+            }
+            where = f"{prefix}__<name>=value"
+            if prefix == "callbacks":
+                where += " (or callbacks__<index or key>__<name>=value)"
+            raise InvalidParameterError(
+                f"{prefix}={getattr(self, prefix)!r} could not be built with the "
+                f"routed parameters {given}: {str(exc).rstrip('.')}. Give each "
+                f"argument it needs as {where}."
+            ) from exc
 
     def _routed(self, prefix):
         return routed_params(self._routed_params, prefix)

@@ -5,6 +5,7 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
 
 from sklstm._base import BaseTextNetwork
+from sklstm._classifier_input import check_class_weight
 from sklstm._docs import fill_shared_docs
 from sklstm._tasks import classification_task
 
@@ -148,6 +149,7 @@ class LSTMTextClassifier(ClassifierMixin, BaseTextNetwork):
 
     def _sample_weights(self, X, y, sample_weight):
         weights = super()._sample_weights(X, y, sample_weight)
+        check_class_weight(self.class_weight, y)
         if self.class_weight is not None:
             weights *= compute_sample_weight(self.class_weight, y).astype(weights.dtype)
         return weights
@@ -168,7 +170,9 @@ class LSTMTextClassifier(ClassifierMixin, BaseTextNetwork):
             unless ``y`` already holds them all. Not needed for multi-label
             targets, whose columns are the labels.
         sample_weight : array-like of shape (n_samples,), default=None
-            Weight of each sample in the loss.
+            Weight of each sample in the loss, used as given (not divided by
+            their mean, as ``fit`` does), so that calls keep their weights
+            relative to each other; weights above 1e15 are refused.
 
         Returns
         -------

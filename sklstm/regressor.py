@@ -132,7 +132,9 @@ class LSTMTextRegressor(RegressorMixin, BaseTextNetwork):
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
             Targets.
         sample_weight : array-like of shape (n_samples,), default=None
-            Weight of each sample in the loss.
+            Weight of each sample in the loss, used as given (not divided by
+            their mean, as ``fit`` does), so that calls keep their weights
+            relative to each other; weights above 1e15 are refused.
 
         Returns
         -------

@@ -19,6 +19,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted
 
 from sklstm import _tokenize
+from sklstm._resources import check_memory
 from sklstm._text_input import check_texts
 from sklstm.vectors import (
     FIRST_VOCABULARY_ID,
@@ -341,6 +342,15 @@ class KerasTokenizerTransformer(TransformerMixin, BaseEstimator):
             self.sequence_length_ = self.maxlen
         return flat, lengths
 
+    def _check_output_size(self, n_texts):
+        """Refuse, before allocating it, an id matrix too large for the memory."""
+        width = self.sequence_length_
+        check_memory(
+            n_texts * width * np.dtype(self.dtype).itemsize,
+            f"{n_texts:,} texts padded to {width:,} ids each (maxlen) would take",
+            "Lower maxlen: a few hundred ids hold most texts.",
+        )
+
     def _layout(self):
         """The output layout, as ``_tokenize.pad`` takes it."""
         return {
@@ -387,7 +397,9 @@ class KerasTokenizerTransformer(TransformerMixin, BaseEstimator):
         X_ids : ndarray of shape (n_texts, ``sequence_length_``)
             Token ids of each text, padded with 0, of type ``dtype``.
         """
-        return _tokenize.pad(*self._fit(check_texts(X)), **self._layout())
+        flat, lengths = self._fit(check_texts(X))
+        self._check_output_size(len(lengths))
+        return _tokenize.pad(flat, lengths, **self._layout())
 
     def transform(self, X):
         """Turn texts into padded id sequences with the fitted vocabulary.
@@ -404,8 +416,10 @@ class KerasTokenizerTransformer(TransformerMixin, BaseEstimator):
             Token ids of each text, padded with 0, of type ``dtype``.
         """
         check_is_fitted(self)
+        texts = check_texts(X)
+        self._check_output_size(len(texts))
         return _tokenize.texts_to_ids(
-            check_texts(X),
+            texts,
             self._analyzer(),
             self._lookup_,
             id_limit=self._id_limit(),

@@ -63,19 +63,29 @@ def test_optimizer_names_resolve_to_keras_classes():
 
 @pytest.mark.parametrize("estimator", [LSTMTextClassifier, LSTMTextRegressor])
 @pytest.mark.parametrize(
-    "typo", ["epoch", "lstm_unit", "validation_split", "fit__batch_size"]
+    "typo, closest",
+    [
+        ("epoch", "epochs"),
+        ("lstm_unit", "lstm_units"),
+        ("validation_split", "validation_fraction"),
+        ("fit__batch_size", "batch_size"),
+    ],
 )
-def test_a_misspelt_keyword_is_a_type_error_before_training(estimator, typo):
-    X = np.arange(1, 41).reshape(20, 2)
-    y = np.arange(20) % 2
-    # __init__ raises nothing (scikit-learn's checks require it); fit does,
-    # before any work, and set_params keeps the name so that clone works.
-    model = estimator(**{typo: 3})
-    assert model.get_params()[typo] == 3
-    with pytest.raises(TypeError, match=typo):
-        model.fit(X, y)
-    with pytest.raises(ValueError, match="Invalid parameter"):
+def test_a_misspelt_keyword_is_a_type_error_naming_the_closest_name(
+    estimator, typo, closest
+):
+    with pytest.raises(TypeError, match=f"'{typo}'. Did you mean '{closest}'"):
+        estimator(**{typo: 3})
+    # Both conventions hold: Python's TypeError, scikit-learn's ValueError.
+    with pytest.raises(ValueError, match=f"Did you mean '{closest}'"):
         estimator().set_params(**{typo: 3})
+
+
+def test_the_name_of_kwargs_waits_for_fit():
+    """scikit-learn's checks pass ``kwargs=`` to __init__ and set_params."""
+    model = LSTMTextClassifier(kwargs=1).set_params(kwargs=2)
+    with pytest.raises(TypeError, match="'kwargs'"):
+        model.fit(np.arange(1, 41).reshape(20, 2), np.arange(20) % 2)
 
 
 def test_routed_parameters_reach_the_optimizer_and_callbacks():
