@@ -78,6 +78,7 @@ def test_a_misspelt_keyword_is_a_type_error_before_training(estimator, typo):
         estimator().set_params(**{typo: 3})
 
 
+@pytest.mark.slow
 def test_routed_parameters_reach_the_optimizer_and_callbacks():
     rng = np.random.default_rng(0)
     X = rng.integers(1, 20, size=(40, 6))

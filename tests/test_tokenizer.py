@@ -693,6 +693,7 @@ def test_package_does_not_import_keras_legacy_code():
         assert not [name for name in imported if name.startswith("keras")], module
 
 
+@pytest.mark.slow
 def test_transform_core_imports_only_numpy():
     # A process that only encodes texts (serving, say) should not pay for these.
     heavy = ("sklearn", "scipy", "pandas", "keras", "tensorflow", "jax", "torch")
