@@ -68,10 +68,13 @@ def dask_client():
 
 # ---------------------------------------------------------------- tiny models
 # The smallest network and training that still exercise the fit's code paths:
-# one direction, a few steps per epoch, run eagerly (on a hundred short rows,
-# tracing a graph per batch width costs more than training). A test module
-# that needs more (an accuracy to reach, a compiled graph, both directions)
-# states only how it differs: ``{**TINY, "epochs": 15}``.
+# one direction, a few steps per epoch. On TensorFlow they run eagerly: on a
+# hundred short rows, tracing a graph per batch width costs more than
+# training. JAX compiles instead: its eager loop over time steps would compile
+# the step at every call. A test module that needs more (an accuracy to reach,
+# a compiled graph, both directions) states only how it differs:
+# ``{**TINY, "epochs": 15}``.
+_EAGER = os.environ.get("KERAS_BACKEND", "tensorflow") == "tensorflow"
 TINY = dict(
     embedding_dim=8,
     lstm_units=4,
@@ -80,7 +83,7 @@ TINY = dict(
     batch_size=32,
     ngram_buckets=256,
     random_state=0,
-    compile__run_eagerly=True,
+    compile__run_eagerly=_EAGER,
 )
 # One epoch and no validation split: for tests that need a fitted model, not a
 # learned one.

@@ -15,6 +15,7 @@ from sklstm._batching import (
     sequence_lengths,
     trim_padding,
 )
+from tests.conftest import ONE_EPOCH
 
 
 def ragged_ids(n_samples, width, *, padding="post", seed=0):
@@ -61,14 +62,7 @@ def test_a_batch_of_empty_texts_keeps_one_column():
 def ragged_fit():
     # Widths up to 70: every bucket (16, 32, 64) and the full width occur.
     X, y = ragged_ids(64, 70)
-    clf = LSTMTextClassifier(
-        embedding_dim=4,
-        lstm_units=3,
-        epochs=1,
-        batch_size=16,
-        random_state=0,
-        compile__run_eagerly=True,
-    )
+    clf = LSTMTextClassifier(**{**ONE_EPOCH, "batch_size": 16})
     return clf.fit(X, y), X
 
 
