@@ -1,6 +1,7 @@
 """Tests of LSTMTextClassifier on token-id arrays.
 
-These run on every Keras backend: .ci/run repeats them with KERAS_BACKEND=jax.
+These run on every Keras backend (KERAS_BACKEND=jax too); .ci/run's JAX stage
+runs only the modules whose code differs by backend, as each JAX fit compiles.
 """
 
 import pickle
