@@ -36,8 +36,16 @@ CLEAR_ORIGINS = ("sklstm", "sklearn")
 
 
 def _with_id(value, dtype=None):
-    X = np.where(IDS == 5, value, IDS)
-    return X.astype(dtype) if dtype else X
+    """``IDS`` with ``value`` for every id 5, in ``dtype`` if given.
+
+    The array is cast first: NumPy < 2 would otherwise promote ``2**64 - 1``
+    and the int64 ids to float64, and the cast back would not hold it.
+    """
+    if dtype is None:
+        return np.where(IDS == 5, value, IDS)
+    X = IDS.astype(dtype)
+    X[IDS == 5] = value
+    return X
 
 
 def _origin(error):
