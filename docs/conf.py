@@ -22,6 +22,8 @@ from pathlib import Path
 
 DOCS = Path(__file__).resolve().parent
 sys.path.insert(0, str(DOCS / "sphinxext"))
+# The repository root, for benchmarks.figures (the ``bench`` role's figures).
+sys.path.insert(0, str(DOCS.parent))
 
 import sklstm  # noqa: E402
 from sklstm.datasets import get_data_home  # noqa: E402

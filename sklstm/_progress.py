@@ -34,7 +34,7 @@ _REPORTER = contextvars.ContextVar("sklstm_progress", default=None)
 
 
 def _duration(seconds):
-    """``"42 s"``, ``"3:05"`` (minutes) or ``"1:02:05"`` (hours)."""
+    """Seconds as ``"<s> s"``, ``"<m>:<ss>"`` or ``"<h>:<mm>:<ss>"``."""
     seconds = int(round(seconds))
     if seconds < 60:
         return f"{seconds} s"

@@ -30,8 +30,9 @@ class LSTMTextClassifier(ClassifierMixin, BaseTextNetwork):
     The default network is an embedding, a bidirectional LSTM (or GRU) and
     max pooling, plus a linear branch over word n-grams; ``model`` replaces the
     network with your own (see :ref:`custom_networks`). Routed parameters keep
-    scikeras' syntax (``optimizer__...``, ``callbacks__...``, ``model__...``)
-    without importing scikeras.
+    scikeras' syntax (``optimizer__...``, ``callbacks__...``,
+    ``compile__...``, and ``model__...`` for a ``model`` builder) without
+    importing scikeras.
 
     Parameters
     ----------

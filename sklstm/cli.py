@@ -222,7 +222,8 @@ def _heartbeat(text, interval=3.0, file=None):
     """A line every ``interval`` seconds meanwhile: a silent wait looks like a hang.
 
     Shorter than the fit's watchdog (see :mod:`sklstm._progress`), so that
-    the silence where one hands over to the other stays under 10 s.
+    the silence where one hands over to the other stays shorter than the
+    longest pause the command promises between two lines.
     """
     stop = threading.Event()
     start = time.monotonic()

@@ -115,9 +115,9 @@ class KerasTokenizerTransformer(TransformerMixin, BaseEstimator):
     truncating : {"pre", "post"}, default="pre"
         Drop the tokens past ``maxlen`` at the start or at the end of a long
         text; "pre", as in ``pad_sequences``, keeps the end, where reviews
-        tend to give their verdict (1.1 points of accuracy on IMDB, no change
-        on 20 Newsgroups in the benchmarks). Use "post" when the start of a
-        text says most.
+        tend to give their verdict (it scored higher on IMDB and the same on
+        20 Newsgroups in the benchmarks). Use "post" when the start of a text
+        says most.
     dtype : str or numpy dtype, default="int32"
         Integer (or floating) dtype of the output. Fitting fails when it
         cannot hold the largest id.

@@ -3,6 +3,7 @@
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 DATA_HOME_HELP = (
@@ -11,6 +12,18 @@ DATA_HOME_HELP = (
     "sklstm.datasets.load_imdb()) once with network access to download it to "
     "~/sklstm_data."
 )
+
+
+def pytest_collection_modifyitems(items):
+    """Mark every test that reads the data home ``slow``.
+
+    Real datasets are large, and CI sets ``SKLSTM_DATA``: unmarked, such a test
+    would run in the fast tier there while it skips on a machine without data.
+    """
+    for item in items:
+        reads_data = "data_home" in getattr(item, "fixturenames", ())
+        if reads_data or item.get_closest_marker("realdata"):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
@@ -51,3 +64,87 @@ def dask_client():
         distributed.Client(cluster) as client,
     ):
         yield client
+
+
+# ---------------------------------------------------------------- tiny models
+# The smallest network and training that still exercise the fit's code paths:
+# one direction, a few steps per epoch. On TensorFlow they run eagerly: on a
+# hundred short rows, tracing a graph per batch width costs more than
+# training. JAX compiles instead: its eager loop over time steps would compile
+# the step at every call. A test module that needs more (an accuracy to reach,
+# a compiled graph, both directions) states only how it differs:
+# ``{**TINY, "epochs": 15}``.
+_EAGER = os.environ.get("KERAS_BACKEND", "tensorflow") == "tensorflow"
+TINY = dict(
+    embedding_dim=8,
+    lstm_units=4,
+    bidirectional=False,
+    epochs=2,
+    batch_size=32,
+    ngram_buckets=256,
+    random_state=0,
+    compile__run_eagerly=_EAGER,
+)
+# One epoch and no validation split: for tests that need a fitted model, not a
+# learned one.
+ONE_EPOCH = {**TINY, "epochs": 1, "early_stopping": False}
+
+
+def make_ids(n_samples=90, width=12, n_classes=2, seed=0, padded=True):
+    """Token ids whose class is marked by its first token, ``2 + class``.
+
+    With ``padded``, each row is post-padded with zeros after 3 to ``width``
+    tokens, as the tokenizer's rows are; ids of the other tokens lie in
+    ``[2 + n_classes, 40)``. Returns ``X`` (int32) and the integer classes.
+    """
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, n_classes, n_samples)
+    X = rng.integers(2 + n_classes, 40, size=(n_samples, width))
+    X[:, 0] = 2 + y
+    if padded:
+        lengths = rng.integers(3, width + 1, n_samples)
+        X[np.arange(width) >= lengths[:, None]] = 0
+    return X.astype("int32"), y
+
+
+def make_texts(n_samples=64, seed=0, n_words=None):
+    """Texts whose first word is their class (``ham``/``spam``), and the classes.
+
+    ``n_words`` fixes the number of words after it; else 2 to 7.
+    """
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 2, n_samples)
+    words = [f"w{i}" for i in range(30)]
+    texts = [
+        " ".join(
+            [
+                ("spam" if label else "ham"),
+                *rng.choice(words, n_words or rng.integers(2, 8)),
+            ]
+        )
+        for label in y
+    ]
+    return texts, y
+
+
+@pytest.fixture(scope="session")
+def binary_ids():
+    """``make_ids()``: 90 rows of width 12, two classes."""
+    return make_ids()
+
+
+@pytest.fixture(scope="session")
+def tiny_pipeline():
+    """A tokenizer + classifier pipeline fitted on ``make_texts()``, once a session.
+
+    Shared by tests that only read a fitted model; a test that changes it must
+    fit its own. Compiled, as a served model is: prediction runs the graph.
+    """
+    from sklearn.pipeline import make_pipeline
+
+    from sklstm import KerasTokenizerTransformer, LSTMTextClassifier
+
+    texts, y = make_texts()
+    classifier = LSTMTextClassifier(**{**TINY, "compile__run_eagerly": False})
+    pipe = make_pipeline(KerasTokenizerTransformer(maxlen=8), classifier)
+    return pipe.fit(texts, np.array(["ham", "spam"])[y])

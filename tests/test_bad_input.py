@@ -30,17 +30,8 @@ from sklearn.exceptions import NotFittedError
 from sklearn.pipeline import make_pipeline
 
 from sklstm import KerasTokenizerTransformer, LSTMTextClassifier, LSTMTextRegressor
+from tests.conftest import ONE_EPOCH as TINY
 
-# Eager execution: on these tiny arrays graph tracing costs more than training.
-TINY = dict(
-    embedding_dim=4,
-    lstm_units=2,
-    epochs=1,
-    batch_size=16,
-    random_state=0,
-    early_stopping=False,
-    compile__run_eagerly=True,
-)
 TEXTS = ["good film", "bad film", "great plot", "awful plot"] * 5
 LABELS = ["pos", "neg"] * 10
 IDS = np.random.default_rng(0).integers(2, 30, (40, 6))
@@ -56,8 +47,16 @@ NUMPY_REPR = re.compile(r"np\.\w+\(")
 
 
 def _with_id(value, dtype=None):
-    X = np.where(IDS == 5, value, IDS)
-    return X.astype(dtype) if dtype else X
+    """``IDS`` with ``value`` for every id 5, in ``dtype`` if given.
+
+    The array is cast first: NumPy < 2 would otherwise promote ``2**64 - 1``
+    and the int64 ids to float64, and the cast back would not hold it.
+    """
+    if dtype is None:
+        return np.where(IDS == 5, value, IDS)
+    X = IDS.astype(dtype)
+    X[IDS == 5] = value
+    return X
 
 
 def _origin(error):
@@ -509,6 +508,7 @@ def test_validation_fraction_leaving_few_samples_warns():
 
 
 # Few examples of a tiny, eagerly run model: each one is a full fit.
+@pytest.mark.slow
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     texts=st.lists(st.text(max_size=30), min_size=1, max_size=10),

@@ -15,6 +15,7 @@ from sklstm._batching import (
     sequence_lengths,
     trim_padding,
 )
+from tests.conftest import ONE_EPOCH
 
 
 def ragged_ids(n_samples, width, *, padding="post", seed=0):
@@ -59,10 +60,9 @@ def test_a_batch_of_empty_texts_keeps_one_column():
 
 @pytest.fixture(scope="module")
 def ragged_fit():
-    X, y = ragged_ids(120, 150)
-    clf = LSTMTextClassifier(
-        embedding_dim=4, lstm_units=3, epochs=1, batch_size=16, random_state=0
-    )
+    # Widths up to 70: every bucket (16, 32, 64) and the full width occur.
+    X, y = ragged_ids(64, 70)
+    clf = LSTMTextClassifier(**{**ONE_EPOCH, "batch_size": 16})
     return clf.fit(X, y), X
 
 
@@ -74,6 +74,7 @@ def test_bucket_padding_leaves_predictions_unchanged(ragged_fit):
     np.testing.assert_allclose(clf.predict_proba(X[:20]), exact, atol=1e-5)
 
 
+@pytest.mark.slow
 def test_no_retracing_warning_while_fitting_models_in_a_row(caplog):
     if keras.backend.backend() != "tensorflow":
         pytest.skip("the retracing warning is TensorFlow's")

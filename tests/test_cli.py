@@ -22,16 +22,16 @@ import sklstm as sklstm_package
 from sklstm import KerasTokenizerTransformer, LSTMTextClassifier
 from sklstm._persistence import load_model_file
 from sklstm.cli import main
-from tests.conftest import dataset_file
+from tests.conftest import TINY, dataset_file
 
 REPO = Path(__file__).resolve().parents[1]
+# Eager: on a few dozen rows, tracing graphs costs more than training.
 TINY_OPTIONS = [
     "--epochs", "1", "--lstm-units", "4", "--embedding-dim", "8",
     "--ngram-buckets", "64", "--maxlen", "40", "--random-state", "0",
+    "--compile__run_eagerly", "true",
 ]  # fmt: skip
-TINY_PARAMS = dict(
-    epochs=1, lstm_units=4, embedding_dim=8, ngram_buckets=64, random_state=0
-)
+TINY_PARAMS = {**TINY, "epochs": 1}
 # TensorFlow's C++ log lines: "I0000 00:00:... port.cc:153] ..." and absl's.
 TF_LOG_LINE = re.compile(r"^[IWEF]\d{4} |absl::InitializeLog|cuda", re.MULTILINE)
 
@@ -235,6 +235,7 @@ def test_multilabel_predict_joins_the_label_names(tagged, tmp_path):
     assert joined["labels"].tolist() == [e.replace(";", ",") for e in expected]
 
 
+@pytest.mark.slow
 def test_multilabel_reads_label_lists_from_json_lines(tmp_path):
     data = tmp_path / "data.jsonl"
     rows = [{"text": t, "tags": [x.strip() for x in tags.split(";") if x]}
@@ -295,6 +296,7 @@ def test_regression_evaluate_and_predict_one_target(rated, tmp_path):
     np.testing.assert_allclose(predicted.prediction, pipeline.predict(texts), rtol=1e-5)
 
 
+@pytest.mark.slow
 def test_regression_round_trip_with_two_targets(tmp_path):
     data = tmp_path / "data.csv"
     rows = [(text, i % 3, 5 - i % 2) for i, (text, _) in enumerate(TAGGED * 4)]
@@ -319,6 +321,7 @@ def test_regression_round_trip_with_two_targets(tmp_path):
     assert "predicts 2 targets (valence, arousal)" in line
 
 
+@pytest.mark.slow
 def test_a_model_file_of_one_pipeline_still_evaluates_and_predicts(tmp_path):
     """Files of one label per text hold the pipeline alone, as they always did."""
     data = tmp_path / "data.csv"
@@ -424,6 +427,7 @@ def test_missing_optional_dependencies_are_named(table, tmp_path, monkeypatch):
     assert "--vectors needs sklstm.vectors.WordVectors" in line
 
 
+@pytest.mark.slow
 def test_search_runs_on_a_dask_scheduler(tmp_path):
     distributed = pytest.importorskip("dask.distributed")
     data = tmp_path / "data.csv"

@@ -26,9 +26,12 @@ from sklearn.model_selection import (
 from sklearn.pipeline import make_pipeline
 
 from sklstm import KerasTokenizerTransformer, LSTMTextClassifier
-from tests.test_runtime import TINY, make_texts
+from tests.conftest import ONE_EPOCH, make_texts
 
 pytest.importorskip("distributed")
+
+# A cluster of worker processes, each importing Keras.
+pytestmark = pytest.mark.slow
 
 # A search that has not finished by then has hung.
 SEARCH_TIMEOUT_S = 300
@@ -38,7 +41,7 @@ GRID = {"lstmtextclassifier__learning_rate": [1e-3, 3e-2]}
 
 def tiny_pipeline():
     return make_pipeline(
-        KerasTokenizerTransformer(maxlen=8), LSTMTextClassifier(**TINY)
+        KerasTokenizerTransformer(maxlen=8), LSTMTextClassifier(**ONE_EPOCH)
     )
 
 

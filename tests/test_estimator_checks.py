@@ -8,6 +8,7 @@ predict and predict_proba).
 oldest supported release.
 """
 
+import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklstm import KerasTokenizerTransformer, LSTMTextClassifier, LSTMTextRegressor
@@ -36,6 +37,7 @@ CLASSIFIERS = [
 REGRESSORS = [LSTMTextRegressor(**FAST, lstm_units=4, cell="gru")]
 
 
+@pytest.mark.slow
 @parametrize_with_checks(
     CLASSIFIERS + REGRESSORS, expected_failed_checks=expected_failed_checks
 )

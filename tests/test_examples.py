@@ -16,6 +16,9 @@ import pytest
 
 from tests.conftest import dataset_file
 
+# Each example trains on hundreds of texts, even in its reduced mode.
+pytestmark = pytest.mark.slow
+
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

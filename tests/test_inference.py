@@ -8,29 +8,18 @@ from concurrent.futures import ThreadPoolExecutor
 
 import keras
 import numpy as np
-from sklearn.pipeline import make_pipeline
 
-from sklstm import KerasTokenizerTransformer, LSTMTextClassifier
 from sklstm._inference import predict_on_batch
+from tests.conftest import make_texts
 
 N_THREADS = 8
 CALLS_PER_THREAD = 200
 
 
-def _fitted_pipeline():
-    rng = np.random.default_rng(0)
-    words = "good bad great awful film movie plot actor fine poor".split()
-    texts = [" ".join(rng.choice(words, rng.integers(2, 12))) for _ in range(60)]
-    labels = ["pos" if "good" in t or "great" in t else "neg" for t in texts]
-    classifier = LSTMTextClassifier(
-        embedding_dim=8, lstm_units=4, epochs=1, early_stopping=False, random_state=0
-    )
-    pipe = make_pipeline(KerasTokenizerTransformer(), classifier)
-    return pipe.fit(texts, labels), texts[:6]
-
-
-def test_concurrent_predict_proba_matches_sequential_and_keeps_the_model():
-    pipe, texts = _fitted_pipeline()
+def test_concurrent_predict_proba_matches_sequential_and_keeps_the_model(
+    tiny_pipeline,
+):
+    pipe, texts = tiny_pipeline, make_texts()[0][:6]
     expected = pipe.predict_proba(texts)
 
     def call(_):

@@ -1,6 +1,7 @@
 """The package's lazy imports: Keras and its backend load only when needed."""
 
 import os
+import runpy
 import subprocess
 import sys
 from pathlib import Path
@@ -60,6 +61,7 @@ def test_unknown_name_raises_attribute_error():
         sklstm.LSTMClassifier  # noqa: B018
 
 
+@pytest.mark.slow
 def test_a_fit_on_jax_does_not_import_tensorflow():
     pytest.importorskip("jax")
     code = (
@@ -72,3 +74,12 @@ def test_a_fit_on_jax_does_not_import_tensorflow():
         "print('tensorflow' in sys.modules)\n"
     )
     assert _run(code, KERAS_BACKEND="jax").split()[-1] == "False"
+
+
+def test_python_m_sklstm_runs_the_command_line(monkeypatch, capsys):
+    # In this process: the command line's own tests start interpreters.
+    monkeypatch.setattr(sys, "argv", ["sklstm", "--help"])
+    with pytest.raises(SystemExit) as exit_info:
+        runpy.run_module("sklstm", run_name="__main__")
+    assert exit_info.value.code == 0
+    assert "Usage:" in capsys.readouterr().out

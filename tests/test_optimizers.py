@@ -6,6 +6,7 @@ import pytest
 
 from sklstm import LSTMTextClassifier
 from sklstm.optimizers import LazyAdam
+from tests.conftest import ONE_EPOCH
 
 SPARSE_GRADIENTS = keras.backend.backend() == "tensorflow"
 
@@ -94,13 +95,18 @@ def test_config_round_trip():
     assert restored.beta_2 == pytest.approx(0.99)
 
 
-@pytest.mark.parametrize("name", ["lazy_adam", "LazyAdam", LazyAdam])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "lazy_adam",
+        pytest.param("LazyAdam", marks=pytest.mark.slow),
+        pytest.param(LazyAdam, marks=pytest.mark.slow),
+    ],
+)
 def test_classifier_accepts_lazy_adam_by_name_or_class(name):
     X = np.array([[2, 3, 0], [4, 5, 6]] * 4, dtype="int32")
     y = np.array([0, 1] * 4)
-    clf = LSTMTextClassifier(
-        optimizer=name, lstm_units=2, embedding_dim=2, epochs=1, random_state=0
-    ).fit(X, y)
+    clf = LSTMTextClassifier(**{**ONE_EPOCH, "optimizer": name}).fit(X, y)
     assert isinstance(clf.model_.optimizer, LazyAdam)
 
 
@@ -109,8 +115,6 @@ def test_fitted_model_with_lazy_adam_survives_pickle():
 
     X = np.array([[2, 3, 0], [4, 5, 6]] * 4, dtype="int32")
     y = np.array([0, 1] * 4)
-    clf = LSTMTextClassifier(
-        optimizer="lazy_adam", lstm_units=2, embedding_dim=2, epochs=1, random_state=0
-    ).fit(X, y)
+    clf = LSTMTextClassifier(**{**ONE_EPOCH, "optimizer": "lazy_adam"}).fit(X, y)
     restored = pickle.loads(pickle.dumps(clf))
     np.testing.assert_allclose(restored.predict_proba(X), clf.predict_proba(X))

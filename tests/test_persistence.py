@@ -24,8 +24,9 @@ from sklstm._persistence import (
     load_model_file,
     optimizer_state_kept,
 )
+from tests.conftest import TINY
 
-TINY = dict(embedding_dim=8, lstm_units=4, epochs=1, ngram_buckets=64, random_state=0)
+TINY = {**TINY, "epochs": 1}
 TEXTS = ["good movie", "great film", "bad movie", "awful film, très mauvais"] * 6
 LABELS = ["pos", "pos", "neg", "neg"] * 6
 
@@ -85,6 +86,7 @@ def unsafe_keras_process():
     global_state.set_global_attribute("safe_mode_saving", before)
 
 
+@pytest.mark.slow
 def test_pipeline_and_search_round_trip_bit_identical_in_new_process(
     fitted_pipe, fitted_search, tmp_path
 ):
@@ -104,6 +106,7 @@ PIPELINE_TYPES = [
 ]
 
 
+@pytest.mark.slow
 def test_only_sklstm_types_are_untrusted(fitted_pipe, fitted_search):
     untrusted = skops.io.get_untrusted_types(data=skops.io.dumps(fitted_pipe))
     assert untrusted == PIPELINE_TYPES

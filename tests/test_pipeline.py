@@ -12,17 +12,7 @@ from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.pipeline import make_pipeline
 
 from sklstm import KerasTokenizerTransformer, LSTMTextClassifier
-from tests.conftest import dataset_file
-
-# Eager execution: on these tiny arrays graph tracing costs more than training.
-TINY = dict(
-    embedding_dim=8,
-    lstm_units=4,
-    epochs=2,
-    batch_size=16,
-    random_state=0,
-    compile__run_eagerly=True,
-)
+from tests.conftest import TINY, dataset_file
 
 WORDS = {
     "sports": "match goal team score league coach player season win",
@@ -58,6 +48,7 @@ def fitted_pipe(corpus):
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("container", [list, np.array, pd.Series])
 def test_pipeline_fits_raw_text(corpus, container):
     texts, labels = corpus
@@ -81,6 +72,7 @@ def test_classification_report_with_string_labels(fitted_pipe, corpus):
     assert set(WORDS) <= set(report)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("n_jobs", [1, 2])
 def test_grid_search_over_units_and_learning_rate(corpus, n_jobs):
     texts, labels = corpus

@@ -10,16 +10,10 @@ from sklearn.model_selection import cross_val_score
 from sklearn.pipeline import make_pipeline
 
 from sklstm import KerasTokenizerTransformer, LSTMTextRegressor
+from tests.conftest import TINY
 
-TINY = dict(
-    embedding_dim=8,
-    lstm_units=4,
-    epochs=15,
-    batch_size=16,
-    ngram_buckets=256,
-    learning_rate=0.01,
-    random_state=0,
-)
+# Numbers take longer to learn than a class token: more epochs, a larger rate.
+TINY = {**TINY, "epochs": 15, "learning_rate": 0.01}
 
 
 def make_scored_ids(n_samples=300, width=10, seed=0):
@@ -49,6 +43,7 @@ def test_is_a_scikit_learn_regressor():
     assert not hasattr(reg, "predict_proba")
 
 
+@pytest.mark.slow
 def test_learns_several_targets(fitted_2d):
     X_test, y_test = make_scored_ids(seed=1)
     pred = fitted_2d.predict(X_test)
@@ -57,6 +52,7 @@ def test_learns_several_targets(fitted_2d):
     assert fitted_2d.n_outputs_ == 2 and "loss" in fitted_2d.history_
 
 
+@pytest.mark.slow
 def test_one_target_predicts_a_vector(data):
     X, y = data
     reg = LSTMTextRegressor(**TINY).fit(X, y[:, 0])
@@ -65,6 +61,7 @@ def test_one_target_predicts_a_vector(data):
     assert reg.score(X, y[:, 0]) > 0.7
 
 
+@pytest.mark.slow
 def test_targets_are_standardised_so_their_unit_does_not_matter(data):
     X, y = data
     small = LSTMTextRegressor(**TINY).fit(X, y[:, 0]).predict(X)
@@ -72,6 +69,7 @@ def test_targets_are_standardised_so_their_unit_does_not_matter(data):
     np.testing.assert_allclose(large, 1000.0 * small + 5e4, rtol=1e-3)
 
 
+@pytest.mark.slow
 def test_a_constant_target_is_predicted(data):
     X, _ = data
     reg = LSTMTextRegressor(**{**TINY, "epochs": 2}).fit(X, np.full(len(X), 3.5))
@@ -103,6 +101,7 @@ def test_partial_fit_keeps_the_first_calls_scale(data):
         reg.partial_fit(X, y)
 
 
+@pytest.mark.slow
 def test_pipeline_cross_validation_and_pickle():
     texts = ["great", "good", "fine", "poor", "awful", "great good", "awful poor"] * 6
     scores = [5.0, 4.0, 3.0, 2.0, 1.0, 4.5, 1.5] * 6

@@ -88,6 +88,7 @@ def test_the_name_of_kwargs_waits_for_fit():
         model.fit(np.arange(1, 41).reshape(20, 2), np.arange(20) % 2)
 
 
+@pytest.mark.slow
 def test_routed_parameters_reach_the_optimizer_and_callbacks():
     rng = np.random.default_rng(0)
     X = rng.integers(1, 20, size=(40, 6))

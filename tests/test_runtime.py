@@ -19,50 +19,23 @@ from threadpoolctl import threadpool_info
 
 from sklstm import KerasTokenizerTransformer, LSTMTextClassifier
 from sklstm._runtime import limited_threads, thread_budget
+from tests.conftest import ONE_EPOCH, make_texts
+from tests.conftest import make_ids as _make_ids
 
 psutil = pytest.importorskip("psutil")
 
 REPO = Path(__file__).resolve().parents[1]
-TINY = dict(
-    embedding_dim=4,
-    lstm_units=2,
-    bidirectional=False,
-    ngram_buckets=16,
-    epochs=1,
-    early_stopping=False,
-    batch_size=32,
-    random_state=0,
-)
 
 
-def make_texts(n_samples=64, seed=0, n_words=None):
-    """Texts whose first word is their class; ``n_words`` fixes their length."""
-    rng = np.random.default_rng(seed)
-    y = rng.integers(0, 2, n_samples)
-    words = [f"w{i}" for i in range(30)]
-    texts = [
-        " ".join(
-            [
-                ("spam" if label else "ham"),
-                *rng.choice(words, n_words or rng.integers(2, 8)),
-            ]
-        )
-        for label in y
-    ]
-    return texts, y
-
-
-def make_ids(n_samples=64, seed=0):
-    rng = np.random.default_rng(seed)
-    y = rng.integers(0, 2, n_samples)
-    X = rng.integers(4, 30, size=(n_samples, 8))
-    X[:, 0] = 2 + y
-    return X.astype("int32"), y
+def make_ids():
+    """64 unpadded rows of width 8, two classes."""
+    return _make_ids(n_samples=64, width=8, padded=False)
 
 
 # ------------------------------------------------------------------ threads
 
 
+@pytest.mark.slow
 def test_thread_budget_prefers_explicit_then_the_workers_share(monkeypatch):
     monkeypatch.setenv("OMP_NUM_THREADS", "3")
     assert thread_budget(1) == 1
@@ -118,6 +91,7 @@ def _run_script(source, timeout, env=None):
         pytest.fail(f"the script hung for {timeout} s")
 
 
+@pytest.mark.slow
 def test_first_fit_in_a_process_sizes_the_tensorflow_pools():
     if keras.backend.backend() != "tensorflow":
         pytest.skip("TensorFlow's pool sizes are read back through tf.config")
@@ -140,6 +114,7 @@ def test_first_fit_in_a_process_sizes_the_tensorflow_pools():
 # --------------------------------------------------------------------- fork
 
 
+@pytest.mark.slow
 def test_fork_after_training_fails_fast_with_a_clear_error():
     result = _run_script(
         """
@@ -164,11 +139,12 @@ def test_fork_after_training_fails_fast_with_a_clear_error():
 # ------------------------------------------------------------------- memory
 
 
+@pytest.mark.slow
 def test_memory_stays_flat_across_many_fits():
     # One batch of one width per fit: each fit traces or compiles one step.
     texts, y = make_texts(n_samples=32, n_words=6)
     pipe = make_pipeline(
-        KerasTokenizerTransformer(maxlen=8), LSTMTextClassifier(**TINY)
+        KerasTokenizerTransformer(maxlen=8), LSTMTextClassifier(**ONE_EPOCH)
     )
     process = psutil.Process()
     rss_mb = {}
@@ -179,9 +155,10 @@ def test_memory_stays_flat_across_many_fits():
     assert growth < 50, f"resident memory grew {growth:.0f} MB from fit 10 to 40"
 
 
+@pytest.mark.slow
 def test_other_live_models_keep_working_after_new_fits():
     X, y = make_ids()
-    held = LSTMTextClassifier(**TINY).fit(X, y)
+    held = LSTMTextClassifier(**ONE_EPOCH).fit(X, y)
     held_proba = held.predict_proba(X)
     user_model = keras.Sequential(
         [
@@ -197,7 +174,7 @@ def test_other_live_models_keep_working_after_new_fits():
     user_pred = user_model.predict(features, verbose=0)
 
     for seed in range(3):
-        LSTMTextClassifier(**{**TINY, "random_state": seed}).fit(X, y)
+        LSTMTextClassifier(**{**ONE_EPOCH, "random_state": seed}).fit(X, y)
 
     np.testing.assert_allclose(held.predict_proba(X), held_proba, rtol=1e-5)
     np.testing.assert_allclose(user_model.predict(features, verbose=0), user_pred)

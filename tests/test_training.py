@@ -5,23 +5,19 @@ import numpy as np
 import pytest
 
 from sklstm import LSTMTextClassifier
+from tests.conftest import TINY
+from tests.conftest import make_ids as _make_ids
 
-# Eager execution: on these tiny arrays graph tracing costs more than training.
-TINY = dict(
-    embedding_dim=4,
-    lstm_units=2,
-    batch_size=8,
-    random_state=0,
-    compile__run_eagerly=True,
-)
+# Each test sets its own epochs.
+NETWORK = {
+    **{name: value for name, value in TINY.items() if name != "epochs"},
+    "batch_size": 8,
+}
 
 
-def make_ids(n_samples=48, width=6, seed=0):
-    rng = np.random.default_rng(seed)
-    y = rng.integers(0, 2, n_samples)
-    X = rng.integers(4, 30, size=(n_samples, width))
-    X[:, 0] = 2 + y
-    return X, y
+def make_ids():
+    """48 unpadded rows of width 6: six batches of eight."""
+    return _make_ids(n_samples=48, width=6, padded=False)
 
 
 class InterruptAt(keras.callbacks.Callback):
@@ -43,7 +39,7 @@ class InterruptAt(keras.callbacks.Callback):
 def test_interrupt_keeps_the_completed_epochs_and_a_usable_model():
     X, y = make_ids()
     clf = LSTMTextClassifier(
-        **TINY,
+        **NETWORK,
         epochs=5,
         early_stopping=False,
         ngram_first=False,  # callbacks run in every stage: one stage here
@@ -68,6 +64,7 @@ class RecordWeights(keras.callbacks.Callback):
         self.weights.append([w.copy() for w in self.model.get_weights()])
 
 
+@pytest.mark.slow
 def test_interrupt_with_early_stopping_restores_the_best_epoch():
     X, y = make_ids()
     record = RecordWeights()
@@ -76,7 +73,7 @@ def test_interrupt_with_early_stopping_restores_the_best_epoch():
     # Joint training: with ngram_first the branch weights are set after the
     # epochs, so the kept weights would differ from every epoch's in those.
     clf = LSTMTextClassifier(
-        **TINY,
+        **NETWORK,
         ngram_first=False,
         epochs=10,
         early_stopping=True,
@@ -93,10 +90,11 @@ def test_interrupt_with_early_stopping_restores_the_best_epoch():
         np.testing.assert_array_equal(kept, best)
 
 
+@pytest.mark.slow
 def test_a_later_complete_fit_clears_the_mark():
     X, y = make_ids()
     clf = LSTMTextClassifier(
-        **TINY, epochs=2, early_stopping=False, callbacks=[InterruptAt(1, 0)]
+        **NETWORK, epochs=2, early_stopping=False, callbacks=[InterruptAt(1, 0)]
     )
     with pytest.warns(UserWarning, match="interrupted"):
         clf.fit(X, y)
@@ -107,7 +105,7 @@ def test_a_later_complete_fit_clears_the_mark():
 def test_interrupt_before_any_epoch_leaves_no_best_epoch():
     X, y = make_ids()
     clf = LSTMTextClassifier(
-        **TINY, epochs=3, early_stopping=True, callbacks=[InterruptAt(0, 0)]
+        **NETWORK, epochs=3, early_stopping=True, callbacks=[InterruptAt(0, 0)]
     )
     with pytest.warns(UserWarning, match="after 0 complete"):
         clf.fit(X, y)
@@ -115,12 +113,13 @@ def test_interrupt_before_any_epoch_leaves_no_best_epoch():
     assert clf.predict(X).shape == (len(X),)
 
 
+@pytest.mark.slow
 def test_interrupt_while_the_ngram_branch_trains_alone():
     X, y = make_ids()
     # Callbacks run in every stage: this one interrupts the n-gram stage's
     # second epoch, before the network has trained.
     clf = LSTMTextClassifier(
-        **TINY, epochs=5, early_stopping=True, callbacks=[InterruptAt(1, 0)]
+        **NETWORK, epochs=5, early_stopping=True, callbacks=[InterruptAt(1, 0)]
     )
     with pytest.warns(UserWarning, match="after 1 complete"):
         clf.fit(X, y)
@@ -151,7 +150,7 @@ def test_a_callback_stops_every_stage():
 
     # epochs far beyond what the test could run: the callback must end both.
     clf = LSTMTextClassifier(
-        **TINY, epochs=10**9, early_stopping=False, callbacks=[StopAfter()]
+        **NETWORK, epochs=10**9, early_stopping=False, callbacks=[StopAfter()]
     ).fit(X, y)
     assert len(clf.ngram_history_["loss"]) == 2
     assert len(clf.history_["loss"]) == 2
@@ -159,7 +158,7 @@ def test_a_callback_stops_every_stage():
 
 def test_verbose_fit_reports_the_stages(capsys):
     X, y = make_ids()
-    LSTMTextClassifier(**TINY, epochs=1, verbose=1).fit(X, y)
+    LSTMTextClassifier(**NETWORK, epochs=1, verbose=1).fit(X, y)
     out = capsys.readouterr().out
     assert "Counting the n-grams' document frequencies" in out
     assert "Training the n-gram branch alone" in out

@@ -20,17 +20,11 @@ from sklstm import KerasTokenizerTransformer, LSTMTextClassifier, WordVectors
 from sklstm.datasets import load_glove
 from sklstm.layers import FrozenAndLearnedEmbedding
 from sklstm.vectors import vocabulary_ids
+from tests.conftest import ONE_EPOCH
 
 GLOVE_LINES = "cat 0.1 0.2 0.3\ndog -1 2.5 0\nnew york 1 1 1\n"
 
-TINY = dict(
-    lstm_units=3,
-    epochs=1,
-    batch_size=8,
-    early_stopping=False,
-    random_state=0,
-    compile__run_eagerly=True,
-)
+TINY = {**ONE_EPOCH, "batch_size": 8}
 
 
 def write(tmp_path, name, text, *, zipped=False):
@@ -254,6 +248,7 @@ def test_fine_tuning_moves_the_vectors():
     assert not np.array_equal(embedding_rows(pipe)[good], VECTORS["good"])
 
 
+@pytest.mark.slow
 def test_grid_search_and_pickle():
     search = GridSearchCV(
         vector_pipeline(),
@@ -267,6 +262,7 @@ def test_grid_search_and_pickle():
     )
 
 
+@pytest.mark.slow
 def test_tokenizer_is_fitted_per_fold():
     texts = [*TEXTS[:8], "good movie onlyinfoldtwo", "bad film onlyinfoldtwo"]
     labels = np.array([*LABELS[:8], "pos", "neg"])

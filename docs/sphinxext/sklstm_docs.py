@@ -4,6 +4,11 @@
   in ``benchmarks/results/`` when the docs are built (their ``.rst``
   summaries and figures, or else tables of their ``.json`` and ``.csv``
   files), so the docs never hold a copy of the numbers that could go stale.
+- The ``bench`` role writes one figure of the results files into a sentence
+  (``:bench:`accuracy_imdb:configs.default*.accuracy```, see
+  ``benchmarks/figures.py``); at the start of a build,
+  :func:`check_typed_figures` warns about every benchmark figure typed by
+  hand into the README, a page or a docstring, so ``sphinx -W`` fails on one.
 - :func:`saved_figure_scraper` lets sphinx-gallery show the PNG files an
   example saves; sklstm's plotting functions make figures that pyplot does not
   manage, which sphinx-gallery's matplotlib scraper cannot see.
@@ -22,8 +27,14 @@ from pathlib import Path
 from docutils import nodes
 from docutils.parsers.rst import Directive
 from docutils.statemachine import StringList
+from sphinx.util import logging
 from sphinx.util.nodes import nested_parse_with_titles
 from sphinx_gallery.scrapers import figure_rst
+
+from benchmarks._common import RESULTS
+from benchmarks.figures import check, figure
+
+logger = logging.getLogger(__name__)
 
 # The examples save their figures here while the gallery runs (see conf.py).
 GALLERY_OUTPUT_ENV = "SKLSTM_OUTPUT"
@@ -149,6 +160,25 @@ def _figure(path, here):
     return figure
 
 
+def bench_role(name, rawtext, text, lineno, inliner, options=None, content=()):
+    """``:bench:`<results file stem>:<dotted path>``` -> the figure's text."""
+    try:
+        value = figure(text.strip())
+    except KeyError as error:
+        message = inliner.reporter.error(error.args[0], line=lineno)
+        return [inliner.problematic(rawtext, rawtext, message)], [message]
+    env = inliner.document.settings.env
+    stem = text.strip().partition(":")[0]
+    env.note_dependency(str(RESULTS / f"{stem}.json"))
+    return [nodes.Text(value)], []
+
+
+def check_typed_figures(app):
+    """Warn about each benchmark figure typed by hand (``benchmarks/figures.py``)."""
+    for problem in check():
+        logger.warning("benchmark figure not from the results: %s", problem)
+
+
 def init_signature(app, what, name, obj, options, signature, return_annotation):
     """Show a Keras layer's ``__init__`` signature instead of ``(*args, **kwargs)``.
 
@@ -175,6 +205,8 @@ def skip_scikit_learn_member(app, what, name, obj, skip, options):
 
 def setup(app):
     app.add_directive("benchmark-results", BenchmarkResults)
+    app.add_role("bench", bench_role)
+    app.connect("builder-inited", check_typed_figures)
     app.connect("autodoc-process-signature", init_signature)
     app.connect("autodoc-skip-member", skip_scikit_learn_member)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -157,8 +157,8 @@ class HashedNgramBag(keras.layers.Layer):
 
     def call(self, inputs):
         # A binary bag (is the n-gram in the text or not), as in NBSVM: a word
-        # repeated ten times is not ten times the evidence. On IMDB it scores
-        # 0.45 points above a bag of counts.
+        # repeated ten times is not ten times the evidence; on IMDB it scored
+        # above a bag of counts (see the changelog).
         present, weights, norm = self.weighted_features(inputs)
         rows = ops.take(self.table, present, axis=0)
         scores = ops.sum(rows * ops.expand_dims(weights, -1), axis=1)
