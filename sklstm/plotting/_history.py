@@ -210,7 +210,7 @@ def plot_history(estimator_or_history, metrics=None, *, best_epoch="auto", ax=No
     ['loss', 'accuracy']
     >>> ax = plot_history(history, "loss")
     >>> [line.get_label() for line in ax.get_lines()]
-    ['train', 'validation']
+    ['train', 'validation', 'best epoch (2)']
     >>> plot_history({"loss": [0.9, 0.6], "val_loss": [0.8, 0.7]}).get_title()
     'loss'
     """
