@@ -114,6 +114,7 @@ def test_an_indicator_matrix_holds_only_zeros_and_ones(data):
         LSTMTextClassifier(**TINY).fit(X, Y * 2)
 
 
+@pytest.mark.slow
 def test_warm_start_and_partial_fit_check_the_label_columns(data):
     # A few batches are enough to check the columns.
     X, Y = data[0][:64], data[1][:64]

@@ -90,6 +90,7 @@ def test_bad_targets_are_rejected(data, y, match):
         LSTMTextRegressor(**TINY).fit(X, y)
 
 
+@pytest.mark.slow
 def test_partial_fit_keeps_the_first_calls_scale(data):
     X, y = data
     reg = LSTMTextRegressor(**TINY).partial_fit(X, y[:, 0])
