@@ -13,8 +13,11 @@ it with :func:`inspect.signature` of the imported classes.
 import ast
 import functools
 import importlib
+import json
 from importlib.util import find_spec
 from pathlib import Path
+
+import click
 
 # The pipeline's steps, in order: name (as make_pipeline names them) and module.
 TOKENIZER = "KerasTokenizerTransformer"
@@ -108,3 +111,58 @@ def parameter_rows(class_name):
         for name, default in parameter_defaults(class_name).items()
         if name not in _OWN_OPTIONS
     ]
+
+
+# --------------------------------------------- options on the command line
+
+
+def parse_value(text):
+    """An option's value: JSON or a Python literal, else the string itself."""
+    for parse in (json.loads, ast.literal_eval):
+        try:
+            return parse(text)
+        except (ValueError, SyntaxError):
+            continue
+    return text
+
+
+def extra_options(args):
+    """``--name value`` and ``--name=value`` pairs as {"name": value}."""
+    params = {}
+    args = list(args)
+    while args:
+        option = args.pop(0)
+        if not option.startswith("--") or len(option) == 2:
+            raise click.UsageError(f"unexpected argument {option!r}.")
+        name, has_value, value = option[2:].partition("=")
+        if not has_value:
+            if not args or args[0].startswith("--"):
+                raise click.UsageError(f"option {option} needs a value.")
+            value = args.pop(0)
+        params[name.replace("-", "_")] = parse_value(value)
+    return params
+
+
+def pipeline_params(params_file, extra_args, estimator):
+    """Pipeline parameters from --params (a JSON object) and the extra options.
+
+    The names are checked against the classes' signatures, without Keras.
+    """
+    params = {}
+    if params_file is not None:
+        try:
+            params = json.loads(Path(params_file).read_text())
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise click.BadParameter(
+                f"{params_file} is not JSON: {exc}", param_hint="--params"
+            ) from None
+        if not isinstance(params, dict):
+            raise click.BadParameter(
+                f"{params_file} must hold a JSON object of parameter names and values.",
+                param_hint="--params",
+            )
+    params.update(extra_options(extra_args))
+    try:
+        return {pipeline_parameter(k, estimator): v for k, v in params.items()}
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None

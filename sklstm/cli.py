@@ -5,9 +5,12 @@ are skops files (see :mod:`sklstm._persistence`), so a model file received from
 elsewhere can be opened without running code from it. Any estimator parameter
 is an option (``--lstm-units 64``). Reading tables lives in ``sklstm._cli_io``,
 the parameters known without Keras in ``sklstm._cli_params``, where files are
-written in ``sklstm._cli_outputs``, the reports in ``sklstm._cli_reports``, and
+written in ``sklstm._cli_outputs``, the reports in ``sklstm._cli_reports``,
 what differs between one label per text, several and numbers in
-``sklstm._cli_tasks``.
+``sklstm._cli_tasks``, the process's quiet start of Keras, heartbeats and
+one-line warnings in ``sklstm._cli_runtime``, the search grid's checks in
+``sklstm._cli_search``, and the ``export`` and ``serve`` verbs in
+``sklstm._cli_serving``.
 
 Keras (and its backend) takes seconds to import, so it is imported only once a
 verb has checked everything it can without it: ``--help``, the files, the
@@ -28,12 +31,7 @@ import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-import ast  # noqa: E402
-import json  # noqa: E402
 import sys  # noqa: E402
-import threading  # noqa: E402
-import time  # noqa: E402
-import warnings  # noqa: E402
 from contextlib import contextmanager, nullcontext  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -51,10 +49,16 @@ from sklstm._cli_outputs import check_output, check_outputs, written  # noqa: E4
 from sklstm._cli_params import (  # noqa: E402
     TOKENIZER,
     parameter_rows,
-    pipeline_parameter,
+    pipeline_params,
     step_name,
 )
 from sklstm._cli_reports import save_figure, write_json  # noqa: E402
+from sklstm._cli_runtime import (  # noqa: E402
+    heartbeat,
+    import_keras_quietly,
+    one_line_warnings,
+)
+from sklstm._cli_search import check_candidates, read_grid, search_backend  # noqa: E402
 from sklstm._cli_tasks import (  # noqa: E402
     TASKS,
     ClassificationTask,
@@ -69,58 +73,6 @@ INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl+C
 _DIGITS = 6
 
 # ------------------------------------------------------------------ parameters
-
-
-def _parse_value(text):
-    """An option's value: JSON or a Python literal, else the string itself."""
-    for parse in (json.loads, ast.literal_eval):
-        try:
-            return parse(text)
-        except (ValueError, SyntaxError):
-            continue
-    return text
-
-
-def _extra_options(args):
-    """``--name value`` and ``--name=value`` pairs as {"name": value}."""
-    params = {}
-    args = list(args)
-    while args:
-        option = args.pop(0)
-        if not option.startswith("--") or len(option) == 2:
-            raise click.UsageError(f"unexpected argument {option!r}.")
-        name, has_value, value = option[2:].partition("=")
-        if not has_value:
-            if not args or args[0].startswith("--"):
-                raise click.UsageError(f"option {option} needs a value.")
-            value = args.pop(0)
-        params[name.replace("-", "_")] = _parse_value(value)
-    return params
-
-
-def _pipeline_params(params_file, extra_args, estimator):
-    """Pipeline parameters from --params (a JSON object) and the extra options.
-
-    The names are checked against the classes' signatures, without Keras.
-    """
-    params = {}
-    if params_file is not None:
-        try:
-            params = json.loads(Path(params_file).read_text())
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise click.BadParameter(
-                f"{params_file} is not JSON: {exc}", param_hint="--params"
-            ) from None
-        if not isinstance(params, dict):
-            raise click.BadParameter(
-                f"{params_file} must hold a JSON object of parameter names and values.",
-                param_hint="--params",
-            )
-    params.update(_extra_options(extra_args))
-    try:
-        return {pipeline_parameter(k, estimator): v for k, v in params.items()}
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
 
 
 def _load_vectors(path):
@@ -178,96 +130,11 @@ def _check_columns_differ(text_column, label_columns):
         )
 
 
-# ------------------------------------------------------------------- runtime
-
-
-@contextmanager
-def _stderr_silenced():
-    """Send what is written to file descriptor 2 to the null device meanwhile.
-
-    Yields a stream to the real stderr, for the command's own lines.
-    """
-    sys.stderr.flush()
-    saved = os.dup(2)
-    with open(os.devnull, "wb") as null:
-        os.dup2(null.fileno(), 2)
-    try:
-        with os.fdopen(os.dup(saved), "w") as real_stderr:
-            yield real_stderr
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-
-
-def _import_keras_quietly():
-    """Import Keras (and TensorFlow) without TensorFlow's C++ start-up lines.
-
-    TF_CPP_MIN_LOG_LEVEL silences TensorFlow's later log lines, but not those
-    that absl prints while TensorFlow loads, before its logging is set up.
-    Called by the verbs once their checks have passed, never before.
-    """
-    if "keras" in sys.modules:
-        return
-    # On stderr: predict may be writing its table to stdout.
-    click.echo("Starting Keras ...", err=True)
-    with (
-        _stderr_silenced() as real_stderr,
-        _heartbeat("Still starting Keras", file=real_stderr),
-    ):
-        import keras  # noqa: F401
-
-
-@contextmanager
-def _heartbeat(text, interval=3.0, file=None):
-    """A line every ``interval`` seconds meanwhile: a silent wait looks like a hang.
-
-    Shorter than the fit's watchdog (see :mod:`sklstm._progress`), so that
-    the silence where one hands over to the other stays shorter than the
-    longest pause the command promises between two lines.
-    """
-    stop = threading.Event()
-    start = time.monotonic()
-
-    def beat():
-        while not stop.wait(interval):
-            click.echo(f"{text} ({time.monotonic() - start:.0f} s) ...", file=file)
-
-    thread = threading.Thread(target=beat, daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join()
-
-
-_SKLSTM = str(Path(__file__).parent)
-
-
-def _show_warning(message, category, filename, lineno, file=None, line=None):
-    """A warning as one line, if it is about the user's model or data.
-
-    sklstm's and scikit-learn's warnings say something about the model or the
-    data. Those of Keras, TensorFlow and other libraries' internals (deprecations
-    inside them) are nothing a user of the command can act on.
-    """
-    if filename.startswith(_SKLSTM) or "sklearn" in filename:
-        click.echo(f"Warning: {' '.join(str(message).split())}", err=True)
-
-
-@contextmanager
-def _one_line_warnings():
-    """The command's warnings as one line each, for as long as it runs."""
-    with warnings.catch_warnings():
-        warnings.showwarning = _show_warning
-        yield
-
-
 class _Commands(click.Group):
     """The verbs: warnings as one line, Ctrl+C as exit status 130."""
 
     def invoke(self, ctx):
-        with _one_line_warnings():
+        with one_line_warnings():
             try:
                 return super().invoke(ctx)
             except KeyboardInterrupt:
@@ -330,7 +197,7 @@ def _save_model(model, path, keep_optimizer=False):
     from sklstm._persistence import optimizer_state_kept
 
     kept = optimizer_state_kept() if keep_optimizer else nullcontext()
-    with written(path) as temporary, kept, _heartbeat(f"Still writing {path}"):
+    with written(path) as temporary, kept, heartbeat(f"Still writing {path}"):
         skops.io.dump(model, temporary, compression=zipfile.ZIP_DEFLATED)
 
 
@@ -432,12 +299,12 @@ def train(
     _check_columns_differ(text_column, label_columns)
     check_output(output, force)
     click.echo(f"Reading {data} ...")
-    with _heartbeat(f"Still reading {data}"):
+    with heartbeat(f"Still reading {data}"):
         frame = read_table(data, encoding)
     texts = table_texts(frame, text_column, data)
     target = choose_task(task, label_columns, label_separator, frame, data)
     truth = target.read(frame, data)
-    params = _pipeline_params(params_file, ctx.args, target.estimator)
+    params = pipeline_params(params_file, ctx.args, target.estimator)
     check_outputs(_train_outputs(output, target, test_data or test_size), force)
     held_out = None
     if test_data is not None:
@@ -457,12 +324,12 @@ def train(
         held_out = test_texts, test_truth
     target.fit(truth)
     click.echo(f"Training on {len(texts)} texts from {data} ({target.name})")
-    _import_keras_quietly()
+    import_keras_quietly()
     with _one_line_errors():
         pipeline = _make_pipeline(params, random_state, vectors, target.estimator)
         click.echo("Tokenizing the texts ...")
         # The steps one by one, as Pipeline.fit runs them, to say so between.
-        with _heartbeat("Still tokenizing"):
+        with heartbeat("Still tokenizing"):
             ids = pipeline[:-1].fit_transform(texts)
         pipeline[-1].fit(ids, target.encode(truth))
     if pipeline[-1].interrupted_:
@@ -488,7 +355,7 @@ def _write_reports(folder, target, pipeline, held_out):
     if held_out is not None:
         test_texts, test_truth = held_out
         click.echo(f"Evaluating on {len(test_texts)} held-out texts ...")
-        with _one_line_errors(), _heartbeat("Still evaluating"):
+        with _one_line_errors(), heartbeat("Still evaluating"):
             scores["test"] = target.report(
                 test_truth, pipeline, test_texts, folder, "--test data"
             )
@@ -539,7 +406,7 @@ def evaluate(
     folder = Path(output_dir)
     check_output(folder / "metrics.json", force, "--output-dir")
     if needs_keras(model):
-        _import_keras_quietly()
+        import_keras_quietly()
     with _one_line_errors():
         pipeline, target = load_model(model)
     target = target.override(label_columns, label_separator)
@@ -601,7 +468,7 @@ def predict(
             c: column(frame, c, data, "--id-column", empty_ok=True) for c in id_columns
         }
     if needs_keras(model):
-        _import_keras_quietly()
+        import_keras_quietly()
     with _one_line_errors():
         pipeline, target = load_model(model)
     target = target.override((), label_separator)
@@ -615,75 +482,6 @@ def predict(
         return
     with written(output) as temporary:
         table.to_csv(temporary, **csv)
-
-
-@contextmanager
-def _search_backend(scheduler):
-    """Run joblib's work on the Dask cluster at ``scheduler``, if one is named."""
-    if scheduler is None:
-        yield
-        return
-    import joblib
-
-    try:
-        from dask.distributed import Client
-    except ImportError:
-        raise click.ClickException(
-            "--scheduler needs dask.distributed: pip install 'sklstm[dask]'."
-        ) from None
-    # n_jobs=-1: as many folds at once as the cluster has worker threads.
-    with Client(scheduler), joblib.parallel_config(backend="dask", n_jobs=-1):
-        yield
-
-
-def _read_grid(grid_file, estimator):
-    """The grid of --grid, names as pipeline parameters, its shape checked."""
-    try:
-        grid = json.loads(Path(grid_file).read_text())
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise click.BadParameter(
-            f"{grid_file} is not JSON: {exc}", param_hint="--grid"
-        ) from None
-    grids = [grid] if isinstance(grid, dict) else grid
-    shape = (
-        isinstance(grids, list)
-        and grids
-        and all(isinstance(g, dict) and g for g in grids)
-        and all(isinstance(v, list) and v for g in grids for v in g.values())
-    )
-    if not shape:
-        raise click.BadParameter(
-            f"{grid_file} must hold a JSON object of parameter names and "
-            'non-empty lists of values, e.g. {"lstm_units": [32, 64]}, or a '
-            "list of such objects.",
-            param_hint="--grid",
-        )
-    try:
-        return [
-            {pipeline_parameter(k, estimator): v for k, v in g.items()} for g in grids
-        ]
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--grid") from None
-
-
-def _check_candidates(pipeline, grids):
-    """Validate every candidate's parameters now, rather than in the failed fits."""
-    from sklearn.base import clone
-    from sklearn.model_selection import ParameterGrid
-
-    for candidate in ParameterGrid(grids):
-        trial = clone(pipeline).set_params(**candidate)
-        try:
-            for _, step in trial.steps:
-                step._validate_params()
-        except (ValueError, TypeError) as exc:
-            shown = ", ".join(
-                f"{k.split('__', 1)[1]}={v!r}" for k, v in candidate.items()
-            )
-            raise click.BadParameter(
-                f"the candidate {shown} is invalid: {' '.join(str(exc).split())}",
-                param_hint="--grid",
-            ) from None
 
 
 @main.command(
@@ -720,22 +518,22 @@ def search(
     output = Path(output)
     _check_columns_differ(text_column, [label_column])
     check_outputs([output, output.parent / "cv_results.csv"], force)
-    params = _pipeline_params(params_file, ctx.args, estimator)
-    grids = _read_grid(grid_file, estimator)
+    params = pipeline_params(params_file, ctx.args, estimator)
+    grids = read_grid(grid_file, estimator)
     frame = read_table(data, encoding)
     texts = table_texts(frame, text_column, data)
     labels = ClassificationTask([label_column]).read(frame, data)
-    _import_keras_quietly()
+    import_keras_quietly()
     from sklearn.model_selection import GridSearchCV
 
     with _one_line_errors():
         pipeline = _make_pipeline(params, random_state, None, estimator)
         pipeline.set_params(**{f"{step_name(estimator)}__verbose": 0})
-        _check_candidates(pipeline, grids)
+        check_candidates(pipeline, grids)
         searcher = GridSearchCV(
             pipeline, grids, cv=cv, n_jobs=n_jobs, scoring=scoring, verbose=1
         )
-        with _search_backend(scheduler):
+        with search_backend(scheduler):
             searcher.fit(texts, labels)
     _write_search(output, searcher)
 
