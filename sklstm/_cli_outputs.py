@@ -11,10 +11,12 @@ announced on its own line.
 
 import os
 import tempfile
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import click
+
+from sklstm._cli_runtime import heartbeat
 
 
 def _existing_ancestor(path):
@@ -101,3 +103,31 @@ def written(path):
     finally:
         temporary.unlink(missing_ok=True)
     click.echo(f"Wrote {path}")
+
+
+def save_model(model, path, keep_optimizer=False):
+    """Write ``model`` as a skops file; its parts are compressed, as zip allows."""
+    import zipfile
+
+    import skops.io
+
+    from sklstm._persistence import optimizer_state_kept
+
+    kept = optimizer_state_kept() if keep_optimizer else nullcontext()
+    with written(path) as temporary, kept, heartbeat(f"Still writing {path}"):
+        skops.io.dump(model, temporary, compression=zipfile.ZIP_DEFLATED)
+
+
+def save_interrupted(output, target, pipeline, keep_optimizer):
+    """Save an interrupted training's model beside ``output``, never onto it."""
+    # Here, not at the top: sklstm._cli_tasks imports this module.
+    from sklstm._cli_tasks import model_file
+
+    saved = output.with_name(f"{output.stem}.interrupted{output.suffix}")
+    save_model(model_file(target, pipeline), saved, keep_optimizer)
+    click.echo(
+        f"Training was interrupted (Ctrl+C). The model so far is in {saved}, "
+        f"marked interrupted (its interrupted_ is True); {output} was not "
+        "touched. Train again to train to the end.",
+        err=True,
+    )

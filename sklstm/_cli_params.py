@@ -166,3 +166,40 @@ def pipeline_params(params_file, extra_args, estimator):
         return {pipeline_parameter(k, estimator): v for k, v in params.items()}
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
+
+
+def load_vectors(path):
+    try:
+        from sklstm.vectors import WordVectors
+    except ImportError:
+        raise click.ClickException(
+            "--vectors needs sklstm.vectors.WordVectors, which this version "
+            "of sklstm does not have."
+        ) from None
+    return WordVectors.load(path)
+
+
+def make_pipeline_from_options(params, random_state, vectors_path, estimator):
+    """The tokenizer and ``estimator`` (a class name in sklstm), parameters set.
+
+    ``params`` are pipeline parameters (``lstmtextclassifier__epochs``).
+    """
+    from sklearn.pipeline import make_pipeline
+
+    import sklstm
+
+    pipeline = make_pipeline(
+        getattr(sklstm, TOKENIZER)(),
+        # Progress lines for every stage of training, unless --verbose 0.
+        getattr(sklstm, estimator)(random_state=random_state, verbose=1),
+    )
+    if vectors_path is not None:
+        vectors = load_vectors(vectors_path)
+        step = step_name(estimator)
+        params = {
+            f"{step}__vocabulary": vectors,
+            f"{step}__embeddings": vectors,
+            **params,
+        }
+    pipeline.set_params(**params)
+    return pipeline

@@ -32,7 +32,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 import sys  # noqa: E402
-from contextlib import contextmanager, nullcontext  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import click  # noqa: E402
@@ -45,9 +45,16 @@ from sklstm._cli_io import (  # noqa: E402
     read_texts,
     table_texts,
 )
-from sklstm._cli_outputs import check_output, check_outputs, written  # noqa: E402
+from sklstm._cli_outputs import (  # noqa: E402
+    check_output,
+    check_outputs,
+    save_interrupted,
+    save_model,
+    written,
+)
 from sklstm._cli_params import (  # noqa: E402
     TOKENIZER,
+    make_pipeline_from_options,
     parameter_rows,
     pipeline_params,
     step_name,
@@ -69,47 +76,9 @@ from sklstm._cli_tasks import (  # noqa: E402
 )
 
 INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl+C
-# Significant digits of the probabilities and numbers predict writes.
-_DIGITS = 6
+_DIGITS = 6  # significant digits of the numbers predict writes
 
-# ------------------------------------------------------------------ parameters
-
-
-def _load_vectors(path):
-    try:
-        from sklstm.vectors import WordVectors
-    except ImportError:
-        raise click.ClickException(
-            "--vectors needs sklstm.vectors.WordVectors, which this version "
-            "of sklstm does not have."
-        ) from None
-    return WordVectors.load(path)
-
-
-def _make_pipeline(params, random_state, vectors_path, estimator):
-    """The tokenizer and ``estimator`` (a class name in sklstm), parameters set.
-
-    ``params`` are pipeline parameters (``lstmtextclassifier__epochs``).
-    """
-    from sklearn.pipeline import make_pipeline
-
-    import sklstm
-
-    pipeline = make_pipeline(
-        getattr(sklstm, TOKENIZER)(),
-        # Progress lines for every stage of training, unless --verbose 0.
-        getattr(sklstm, estimator)(random_state=random_state, verbose=1),
-    )
-    if vectors_path is not None:
-        vectors = _load_vectors(vectors_path)
-        step = step_name(estimator)
-        params = {
-            f"{step}__vocabulary": vectors,
-            f"{step}__embeddings": vectors,
-            **params,
-        }
-    pipeline.set_params(**params)
-    return pipeline
+# ---------------------------------------------------------------------- checks
 
 
 @contextmanager
@@ -186,31 +155,6 @@ def main():
     option, missing file, output that exists without --force), 130
     interrupted by Ctrl+C.
     """
-
-
-def _save_model(model, path, keep_optimizer=False):
-    """Write ``model`` as a skops file; its parts are compressed, as zip allows."""
-    import zipfile
-
-    import skops.io
-
-    from sklstm._persistence import optimizer_state_kept
-
-    kept = optimizer_state_kept() if keep_optimizer else nullcontext()
-    with written(path) as temporary, kept, heartbeat(f"Still writing {path}"):
-        skops.io.dump(model, temporary, compression=zipfile.ZIP_DEFLATED)
-
-
-def _save_interrupted(output, target, pipeline, keep_optimizer):
-    """Save an interrupted training's model beside ``output``, never onto it."""
-    saved = output.with_name(f"{output.stem}.interrupted{output.suffix}")
-    _save_model(model_file(target, pipeline), saved, keep_optimizer)
-    click.echo(
-        f"Training was interrupted (Ctrl+C). The model so far is in {saved}, "
-        f"marked interrupted (its interrupted_ is True); {output} was not "
-        "touched. Train again to train to the end.",
-        err=True,
-    )
 
 
 def _train_outputs(output, target, reported):
@@ -326,16 +270,18 @@ def train(
     click.echo(f"Training on {len(texts)} texts from {data} ({target.name})")
     import_keras_quietly()
     with _one_line_errors():
-        pipeline = _make_pipeline(params, random_state, vectors, target.estimator)
+        pipeline = make_pipeline_from_options(
+            params, random_state, vectors, target.estimator
+        )
         click.echo("Tokenizing the texts ...")
         # The steps one by one, as Pipeline.fit runs them, to say so between.
         with heartbeat("Still tokenizing"):
             ids = pipeline[:-1].fit_transform(texts)
         pipeline[-1].fit(ids, target.encode(truth))
     if pipeline[-1].interrupted_:
-        _save_interrupted(output, target, pipeline, keep_optimizer)
+        save_interrupted(output, target, pipeline, keep_optimizer)
         ctx.exit(INTERRUPTED)
-    _save_model(model_file(target, pipeline), output, keep_optimizer)
+    save_model(model_file(target, pipeline), output, keep_optimizer)
     _write_reports(output.parent, target, pipeline, held_out)
 
 
@@ -527,7 +473,7 @@ def search(
     from sklearn.model_selection import GridSearchCV
 
     with _one_line_errors():
-        pipeline = _make_pipeline(params, random_state, None, estimator)
+        pipeline = make_pipeline_from_options(params, random_state, None, estimator)
         pipeline.set_params(**{f"{step_name(estimator)}__verbose": 0})
         check_candidates(pipeline, grids)
         searcher = GridSearchCV(
@@ -541,7 +487,7 @@ def search(
 def _write_search(output, searcher):
     import pandas as pd
 
-    _save_model(searcher.best_estimator_, output)
+    save_model(searcher.best_estimator_, output)
     results = pd.DataFrame(searcher.cv_results_).drop(columns="params")
     with written(output.parent / "cv_results.csv") as temporary:
         results.to_csv(temporary, index=False)
