@@ -401,6 +401,8 @@ class BaseTextNetwork(TrainingLoopMixin, KerasWrapper):
             The fitted estimator.
         """
         new_model = not (self.warm_start and self.__sklearn_is_fitted__())
+        # At once: checking large data and building the network take seconds.
+        self._announce(f"{type(self).__name__}: checking the data and the network.")
         self._check_y_given(y)
         task = self._make_task(y) if new_model else self._task
         X, y, weights = self._check_fit_targets(
