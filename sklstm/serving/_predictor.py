@@ -241,6 +241,11 @@ class Predictor:
             outputs[index] = self._session.run(None, batch)[0]
         return outputs
 
+    def _check_probabilities(self):
+        """A classifier's decoder has probabilities; a regressor's has none."""
+        if not hasattr(self._decoder, "probabilities"):
+            raise AttributeError("A regressor has no predict_proba; use predict.")
+
     def predict_proba(self, texts):
         """Probability of each class (or label), columns in the order of ``classes_``.
 
@@ -255,8 +260,7 @@ class Predictor:
             What the pipeline's ``predict_proba`` gives, within the export's
             tolerance.
         """
-        if not hasattr(self._decoder, "probabilities"):
-            raise AttributeError("A regressor has no predict_proba; use predict.")
+        self._check_probabilities()
         return self._decoder.probabilities(self._outputs(texts))
 
     def predict_with_proba(self, texts):
@@ -274,8 +278,7 @@ class Predictor:
         proba : ndarray of shape (n_texts, n_classes)
             As :meth:`predict_proba` returns it.
         """
-        if not hasattr(self._decoder, "probabilities"):
-            raise AttributeError("A regressor has no predict_proba; use predict.")
+        self._check_probabilities()
         outputs = self._outputs(texts)
         return self._decoder.decide(outputs), self._decoder.probabilities(outputs)
 
