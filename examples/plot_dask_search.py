@@ -30,20 +30,24 @@ CPU cores.
 import logging
 import os
 
-# Silence TensorFlow's C++ logging in this process and, through the
-# environment they inherit, in the workers.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+from sklstm.startup import start_keras_quietly
 
-import joblib  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from distributed import Client, LocalCluster  # noqa: E402
-from sklearn.model_selection import GridSearchCV, StratifiedKFold  # noqa: E402
-from sklearn.pipeline import make_pipeline  # noqa: E402
-from sklearn.utils import resample  # noqa: E402
+# TensorFlow's C++ start-up lines ("failed call to cuInit" on a machine
+# without a GPU) are noise here. Only a script may silence its own process,
+# so the library leaves this call to it. The workers inherit the log level
+# set here, and each runs the same call before its first fit (``client.run``).
+start_keras_quietly()
 
-from sklstm import KerasTokenizerTransformer, LSTMTextClassifier  # noqa: E402
-from sklstm.datasets import load_sms_spam  # noqa: E402
+import joblib
+import numpy as np
+import pandas as pd
+from distributed import Client, LocalCluster
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
+from sklearn.pipeline import make_pipeline
+from sklearn.utils import resample
+
+from sklstm import KerasTokenizerTransformer, LSTMTextClassifier
+from sklstm.datasets import load_sms_spam
 
 FAST = os.environ.get("SKLSTM_EXAMPLE_FAST") == "1"
 N_SAMPLES = 600 if FAST else 2000
@@ -118,8 +122,9 @@ if __name__ == "__main__":
             # are not this script's output; errors still show.
             silence_logs=logging.ERROR,
         ) as cluster,
-        Client(cluster),
+        Client(cluster) as client,
     ):
+        client.run(start_keras_quietly)
         with joblib.parallel_config(backend="dask", scatter=[texts, labels]):
             distributed = make_search(n_jobs=-1).fit(texts, labels)
     print("search on the Dask cluster:")

@@ -36,6 +36,13 @@ from matplotlib.figure import Figure
 from sklearn.metrics import accuracy_score, classification_report
 from sklearn.pipeline import make_pipeline
 
+from sklstm.startup import start_keras_quietly
+
+# TensorFlow's C++ start-up lines ("failed call to cuInit" on a machine
+# without a GPU) are noise here. Only a script may silence its own process,
+# so the library leaves this call to it.
+start_keras_quietly()
+
 from sklstm import (
     KerasTokenizerTransformer,
     LSTMTextClassifier,

@@ -40,6 +40,13 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.utils import resample
 
+from sklstm.startup import start_keras_quietly
+
+# TensorFlow's C++ start-up lines ("failed call to cuInit" on a machine
+# without a GPU) are noise here. Only a script may silence its own process,
+# so the library leaves this call to it.
+start_keras_quietly()
+
 from sklstm import (
     KerasTokenizerTransformer,
     LSTMTextClassifier,

@@ -16,6 +16,8 @@ module per concept:
 - :mod:`sklstm.datasets` loads the public benchmark datasets from a data home;
 - :mod:`sklstm.export` writes a fitted pipeline to a folder (ONNX graph and
   JSON) that :mod:`sklstm.serving` serves with NumPy and onnxruntime alone;
+- :mod:`sklstm.startup` starts Keras without its backend's C++ start-up
+  lines, for scripts that ask for it;
 - :mod:`sklstm.utils.estimator_checks` lets users test estimators like ours.
 
 The public names below are imported on first use (PEP 562), so that
@@ -40,6 +42,7 @@ _LAZY_NAMES = {
     "plot_confusion_matrix": "sklstm.plotting",
     "plot_history": "sklstm.plotting",
     "plot_search_results": "sklstm.plotting",
+    "start_keras_quietly": "sklstm.startup",
     "WordVectors": "sklstm.vectors",
 }
 

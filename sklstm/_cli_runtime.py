@@ -5,7 +5,6 @@ These change the process's stderr and warning display, which is the command's
 to own: the library itself changes neither (see :mod:`sklstm._progress`).
 """
 
-import os
 import sys
 import threading
 import time
@@ -15,23 +14,7 @@ from pathlib import Path
 
 import click
 
-
-@contextmanager
-def stderr_silenced():
-    """Send what is written to file descriptor 2 to the null device meanwhile.
-
-    Yields a stream to the real stderr, for the command's own lines.
-    """
-    sys.stderr.flush()
-    saved = os.dup(2)
-    with open(os.devnull, "wb") as null:
-        os.dup2(null.fileno(), 2)
-    try:
-        with os.fdopen(os.dup(saved), "w") as real_stderr:
-            yield real_stderr
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
+from sklstm.startup import stderr_silenced
 
 
 def import_keras_quietly():

@@ -1,10 +1,14 @@
 """Fixtures shared by the test modules."""
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
 
 DATA_HOME_HELP = (
     "Set SKLSTM_DATA to a folder laid out like the project's shared data home "
@@ -125,6 +129,29 @@ def make_texts(n_samples=64, seed=0, n_words=None):
         for label in y
     ]
     return texts, y
+
+
+def run_python(code, **env):
+    """Run ``code`` in a fresh interpreter that imports this checkout's sklstm.
+
+    ``env`` adds environment variables; a value of None removes one. Fails
+    the test on a non-zero exit, with its stderr. Returns the completed
+    process (text output).
+    """
+    environment = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for name, value in env.items():
+        environment.pop(name, None)
+        if value is not None:
+            environment[name] = value
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=environment,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    return result
 
 
 @pytest.fixture(scope="session")

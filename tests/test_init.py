@@ -1,32 +1,14 @@
 """The package's lazy imports: Keras and its backend load only when needed."""
 
-import os
 import runpy
-import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 import sklstm
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.conftest import run_python
 
 FRAMEWORKS = ("keras", "tensorflow", "jax")
-
-
-def _run(code, **env):
-    """Run ``code`` in a fresh interpreter that imports this checkout's sklstm."""
-    environment = {**os.environ, "PYTHONPATH": str(ROOT), **env}
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        env=environment,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout
 
 
 LIGHT_IMPORTS = (
@@ -52,7 +34,7 @@ def test_light_imports_load_no_deep_learning_framework():
             statement,
             f"print([m for m in {FRAMEWORKS!r} if m in sys.modules])",
         ]
-    reports = _run("\n".join(lines)).splitlines()
+    reports = run_python("\n".join(lines)).stdout.splitlines()
     loaded = dict(zip(LIGHT_IMPORTS, reports, strict=True))
     assert loaded == dict.fromkeys(LIGHT_IMPORTS, "[]")
 
@@ -82,7 +64,7 @@ def test_a_fit_on_jax_does_not_import_tensorflow():
         "                   random_state=0).fit(X, y).predict(X)\n"
         "print('tensorflow' in sys.modules)\n"
     )
-    assert _run(code, KERAS_BACKEND="jax").split()[-1] == "False"
+    assert run_python(code, KERAS_BACKEND="jax").stdout.split()[-1] == "False"
 
 
 def test_python_m_sklstm_runs_the_command_line(monkeypatch, capsys):
