@@ -60,8 +60,8 @@ numpydoc_show_class_members = False
 # sklstm_docs' scraper collects them.
 os.environ["SKLSTM_EXAMPLE_FAST"] = "1"
 # The build is the application here: TensorFlow's C++ log lines (CPU features,
-# no GPU found) are not part of any example's output.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+# no GPU found) are not part of any example's output, nor of the build's.
+sklstm.start_keras_quietly()
 os.environ["SKLSTM_OUTPUT"] = str(DOCS / "_build" / "gallery_figures")
 # The SMS Spam examples read the copy bundled with sklstm; the others need the
 # data home, and a docs build must not download (80 MB of IMDB, 822 MB of
