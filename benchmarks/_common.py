@@ -84,3 +84,18 @@ def list_table(rows):
         lines.append(f"   * - {row[0]}")
         lines.extend(f"     - {cell}" for cell in row[1:])
     return lines
+
+
+def seed_runs(configs, config):
+    """The results of ``config`` for every seed: ``config``, ``config_seed<s>``."""
+    return [
+        result
+        for key, result in configs.items()
+        if key == config or key.startswith(f"{config}_seed")
+    ]
+
+
+def run_name(names, config, runs):
+    """A table's name for ``config``, saying how many seeds its figures average."""
+    name = names.get(config, config)
+    return f"{name} (mean of {len(runs)} seeds)" if len(runs) > 1 else name

@@ -8,7 +8,7 @@ results of ``bench_targets.py`` (see ``summary_targets.py``); writes
 ``PYTHONPATH=. python benchmarks/summary.py``.
 """
 
-from benchmarks._common import RESULTS, list_table, read_json
+from benchmarks._common import RESULTS, list_table, read_json, run_name, seed_runs
 from benchmarks.summary_targets import target_lines
 
 DATASETS = {
@@ -46,20 +46,9 @@ def _reports():
     return reports
 
 
-def _seed_runs(configs, config):
-    """The results of ``config`` for every seed: ``config``, ``config_seed<s>``."""
-    return [
-        result
-        for key, result in configs.items()
-        if key == config or key.startswith(f"{config}_seed")
-    ]
-
-
 def _row(dataset, config, runs):
     result = runs[0]
-    name = CONFIG_NAMES.get(config, config)
-    if len(runs) > 1:
-        name = f"{name} (mean of {len(runs)} seeds)"
+    name = run_name(CONFIG_NAMES, config, runs)
     accuracy = sum(run["accuracy"] for run in runs) / len(runs)
     f1_macro = sum(run["f1_macro"] for run in runs) / len(runs)
     return (
@@ -186,7 +175,7 @@ def write_summary():
     reports = _reports()
     latency = read_json(RESULTS / "latency.json")
     rows = [
-        _row(name, config, _seed_runs(report["configs"], config))
+        _row(name, config, seed_runs(report["configs"], config))
         for name, report in reports.items()
         for config in CONFIG_NAMES
         if config in report["configs"]

@@ -6,7 +6,7 @@ and ``targets_emobank.json`` (numbers per text); seeds of one configuration
 said in the row.
 """
 
-from benchmarks._common import RESULTS, list_table, read_json
+from benchmarks._common import RESULTS, list_table, read_json, run_name, seed_runs
 
 MULTILABEL_NAMES = {
     "default": "sklstm, defaults",
@@ -20,29 +20,16 @@ REGRESSION_NAMES = {
 DIMENSIONS = ("valence", "arousal", "dominance")
 
 
-def _runs(configs, config):
-    return [
-        result
-        for key, result in configs.items()
-        if key == config or key.startswith(f"{config}_seed")
-    ]
-
-
 def _mean(values):
     values = [v for v in values if v is not None]
     return sum(values) / len(values) if values else None
-
-
-def _name(names, config, runs):
-    name = names.get(config, config)
-    return f"{name} (mean of {len(runs)} seeds)" if len(runs) > 1 else name
 
 
 def _multilabel_lines():
     configs = read_json(RESULTS / "targets_goemotions.json").get("configs", {})
     rows = []
     for config in MULTILABEL_NAMES:
-        runs = _runs(configs, config)
+        runs = seed_runs(configs, config)
         if not runs:
             continue
 
@@ -51,7 +38,7 @@ def _multilabel_lines():
 
         rows.append(
             (
-                _name(MULTILABEL_NAMES, config, runs),
+                run_name(MULTILABEL_NAMES, config, runs),
                 f"{mean('predict', 'micro_f1'):.4f}",
                 f"{mean('predict', 'macro_f1'):.4f}",
                 f"{mean('predict', 'samples_f1'):.4f}",
@@ -86,7 +73,7 @@ def _regression_lines():
     configs = read_json(RESULTS / "targets_emobank.json").get("configs", {})
     rows = []
     for config in REGRESSION_NAMES:
-        runs = _runs(configs, config)
+        runs = seed_runs(configs, config)
         if not runs:
             continue
         cells = []
@@ -94,7 +81,7 @@ def _regression_lines():
             r = _mean([run["test"].get(dimension, {}).get("pearson_r") for run in runs])
             cells.append("" if r is None else f"{r:.4f}")
         fit = _mean([run["fit_seconds"] for run in runs])
-        rows.append((_name(REGRESSION_NAMES, config, runs), *cells, f"{fit:.0f}"))
+        rows.append((run_name(REGRESSION_NAMES, config, runs), *cells, f"{fit:.0f}"))
     if not rows:
         return []
     header = ("Model", "valence r", "arousal r", "dominance r", "Fit (s)")
