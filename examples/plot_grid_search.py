@@ -59,11 +59,7 @@ FAST = os.environ.get("SKLSTM_EXAMPLE_FAST") == "1"
 N_SAMPLES = 800 if FAST else 2500
 N_FOLDS = 2 if FAST else 3
 TOKENIZER_FAST = dict(maxlen=40) if FAST else {}
-CLASSIFIER_FAST = (
-    dict(embedding_dim=8, bidirectional=False, epochs=6, compile__run_eagerly=True)
-    if FAST
-    else {}
-)
+CLASSIFIER_FAST = dict(embedding_dim=8, bidirectional=False, epochs=6) if FAST else {}
 # The reduced run's few epochs are too few for the smallest rate to learn.
 LEARNING_RATES = [1e-3, 3e-3] if FAST else [3e-4, 1e-3, 3e-3]
 OUTPUT = Path(

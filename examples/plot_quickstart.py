@@ -59,7 +59,6 @@ CLASSIFIER_FAST = (
         lstm_units=4,
         bidirectional=False,
         epochs=6,
-        compile__run_eagerly=True,
     )
     if FAST
     else {}
