@@ -143,6 +143,16 @@ def extra_options(args):
     return params
 
 
+def read_json_option(path, option):
+    """The JSON value in the file that ``option`` names; a usage error if not JSON."""
+    try:
+        return json.loads(Path(path).read_text())
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise click.BadParameter(
+            f"{path} is not JSON: {exc}", param_hint=option
+        ) from None
+
+
 def pipeline_params(params_file, extra_args, estimator):
     """Pipeline parameters from --params (a JSON object) and the extra options.
 
@@ -150,12 +160,7 @@ def pipeline_params(params_file, extra_args, estimator):
     """
     params = {}
     if params_file is not None:
-        try:
-            params = json.loads(Path(params_file).read_text())
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise click.BadParameter(
-                f"{params_file} is not JSON: {exc}", param_hint="--params"
-            ) from None
+        params = read_json_option(params_file, "--params")
         if not isinstance(params, dict):
             raise click.BadParameter(
                 f"{params_file} must hold a JSON object of parameter names and values.",

@@ -1,12 +1,10 @@
 """The grid of ``sklstm search``: read, checked before any fit, run on Dask."""
 
-import json
 from contextlib import contextmanager
-from pathlib import Path
 
 import click
 
-from sklstm._cli_params import pipeline_parameter
+from sklstm._cli_params import pipeline_parameter, read_json_option
 
 
 @contextmanager
@@ -30,12 +28,7 @@ def search_backend(scheduler):
 
 def read_grid(grid_file, estimator):
     """The grid of --grid, names as pipeline parameters, its shape checked."""
-    try:
-        grid = json.loads(Path(grid_file).read_text())
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise click.BadParameter(
-            f"{grid_file} is not JSON: {exc}", param_hint="--grid"
-        ) from None
+    grid = read_json_option(grid_file, "--grid")
     grids = [grid] if isinstance(grid, dict) else grid
     shape = (
         isinstance(grids, list)
